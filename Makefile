@@ -1,0 +1,43 @@
+# The README's two commands: `make lab` (set up, open the workshop) and `make test`.
+# Both create .venv with a Python >= 3.12 when missing and reinstall only when
+# pyproject.toml changed. PYTHON=/path/to/python3.12 picks the interpreter.
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+LINTED  := $(wildcard workshop_site tests notebooks solutions exercises benchmarks)
+PIP_ARGS ?=
+ifdef OFFLINE
+PIP_ARGS += --no-index --find-links=$(OFFLINE)
+endif
+
+.PHONY: install lab test lint exercises clean reset
+
+$(PY):
+	@py=$$(scripts/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$py"; \
+	"$$py" -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip $(PIP_ARGS) || true
+	$(PY) -m pip install --quiet -e '.[test]' $(PIP_ARGS)
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+lab: install
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. notebooks/00_welcome.ipynb
+
+lint: install
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+
+test: lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Forget your progress and all cached databases (they are rebuilt on the next start()).
+reset:
+	rm -rf .workshop
+
+clean: reset
+	rm -rf $(VENV)

@@ -1,0 +1,38 @@
+"""What the notebooks import: ``from workshop_site import lab; lab.start()``.
+
+Names are loaded on first use, so importing ``lab`` is cheap and never touches Django
+before ``start()`` has configured it. Each name lives in a small module with one job;
+``_EXPORTS`` says which.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS: dict[str, str] = {
+    # boot: the shop in this kernel
+    "start": "boot",
+    "row_counts": "boot",
+    # environment: can this machine run the workshop?
+    "check_environment": "environment",
+    # capture: every SQL query a block runs
+    "queries": "capture",
+    "QueryLog": "capture",
+    "Query": "capture",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"workshop_site.lab has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"workshop_site.lab.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

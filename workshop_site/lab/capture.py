@@ -1,0 +1,237 @@
+"""Record every SQL query a block of code runs, and the line of code that caused it.
+
+``with lab.queries() as q: ...`` behaves like Django's ``CaptureQueriesContext`` (a
+sequence: ``len(q)``, ``q[0]``, iteration) with three differences that matter here:
+
+- it has no cap (``CaptureQueriesContext`` keeps the last 9,000 queries only, since it
+  reads the ``queries_log`` deque; this records through ``connection.execute_wrapper``);
+- each query knows its *source*: the innermost stack frame outside Django, the standard
+  library, site-packages and the lab/grading helpers — the notebook line, or a line of
+  the shop's own ``models.py`` when a property lazy-loads;
+- queries are grouped like Django Debug Toolbar's SQL panel: duplicates (same SQL, same
+  parameters) and similar queries (same SQL, other parameters: the N+1 signal).
+"""
+
+from __future__ import annotations
+
+import linecache
+import sys
+import sysconfig
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, overload
+
+import django
+from django.db import connections
+
+__all__ = ["Query", "QueryLog", "Source", "queries", "find_source"]
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+# Frames from these folders are never "the code that caused the query". The shop's own
+# app (models.py, views.py) is deliberately absent: its lazy-loading lines are the answer.
+_SKIPPED_PREFIXES = tuple(
+    str(p)
+    for p in {
+        Path(django.__file__).resolve().parent,
+        Path(sysconfig.get_paths()["stdlib"]).resolve(),
+        Path(sysconfig.get_paths()["purelib"]).resolve(),
+        Path(sysconfig.get_paths()["platlib"]).resolve(),
+        _PACKAGE / "lab",
+        _PACKAGE / "grading",
+        _PACKAGE / "site_monitoring",
+    }
+)
+_skip_cache: dict[str, bool] = {}
+
+
+def _skipped(filename: str) -> bool:
+    skipped = _skip_cache.get(filename)
+    if skipped is None:
+        if filename.startswith("<frozen") or "site-packages" in filename:
+            skipped = True
+        else:
+            try:
+                resolved = str(Path(filename).resolve())
+            except (OSError, ValueError):
+                resolved = filename
+            skipped = resolved.startswith(_SKIPPED_PREFIXES)
+        _skip_cache[filename] = skipped
+    return skipped
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a query came from: a file, a line, and the function around it."""
+
+    filename: str
+    lineno: int
+    function: str
+
+    @property
+    def code(self) -> str:
+        return linecache.getline(self.filename, self.lineno).strip()
+
+    @property
+    def in_notebook(self) -> bool:
+        # IPython compiles each cell into a file named like /tmp/ipykernel_123/456.py.
+        return "ipykernel_" in self.filename or self.filename.startswith("<ipython-input")
+
+    @property
+    def short(self) -> str:
+        """``cell line 3`` for a notebook cell, ``shop/models.py:41`` for a file."""
+        if self.in_notebook:
+            return f"cell line {self.lineno}"
+        path = Path(self.filename)
+        try:
+            shown = path.resolve().relative_to(_PACKAGE)
+        except ValueError:
+            shown = Path(path.name)
+        return f"{shown.as_posix()}:{self.lineno}"
+
+    def __str__(self) -> str:
+        where = f"{self.short} in {self.function}"
+        code = self.code
+        return f"{where}: {code}" if code else where
+
+
+def find_source(frame: Any = None) -> Source | None:
+    """The innermost frame, from ``frame`` outwards, that is the learner's or shop's code."""
+    frame = frame if frame is not None else sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not _skipped(filename):
+            return Source(filename, frame.f_lineno, frame.f_code.co_name)
+        frame = frame.f_back
+    return None
+
+
+@dataclass(slots=True)
+class Query:
+    """One SQL statement as it reached the database driver."""
+
+    sql: str
+    params: Any
+    duration: float  # seconds, including any simulated latency
+    source: Source | None
+    alias: str = "default"
+    many: bool = False
+    error: str | None = None
+
+    @property
+    def duplicate_key(self) -> tuple[str, str]:
+        return (self.sql, repr(self.params))
+
+    @property
+    def similar_key(self) -> str:
+        return self.sql
+
+    def __str__(self) -> str:
+        return self.sql
+
+
+class QueryLog(Sequence[Query]):
+    """The queries a block ran, in order. A sequence, like ``CaptureQueriesContext``."""
+
+    def __init__(self) -> None:
+        self.queries: list[Query] = []
+        self.started: float = 0.0
+        self.finished: float | None = None
+        #: Simulated round-trip latency (ms) that was on while recording, if any.
+        self.latency_ms: float | None = None
+
+    def __len__(self) -> int:
+        return len(self.queries)
+
+    @overload
+    def __getitem__(self, index: int) -> Query: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Query]: ...
+    def __getitem__(self, index: int | slice) -> Query | list[Query]:
+        return self.queries[index]
+
+    def __iter__(self) -> Iterator[Query]:
+        return iter(self.queries)
+
+    @property
+    def count(self) -> int:
+        return len(self.queries)
+
+    @property
+    def db_time(self) -> float:
+        """Seconds spent in the database driver (and simulated latency)."""
+        return sum(q.duration for q in self.queries)
+
+    @property
+    def wall_time(self) -> float:
+        """Seconds the block took, queries and Python together."""
+        end = self.finished if self.finished is not None else time.perf_counter()
+        return end - self.started
+
+    def duplicates(self) -> list[list[Query]]:
+        """Groups of 2+ queries with the same SQL *and* the same parameters."""
+        return self._groups(lambda q: q.duplicate_key)
+
+    def similar(self) -> list[list[Query]]:
+        """Groups of 2+ queries with the same SQL, parameters aside: the N+1 signal."""
+        return self._groups(lambda q: q.similar_key)
+
+    def _groups(self, key: Any) -> list[list[Query]]:
+        groups: dict[Any, list[Query]] = defaultdict(list)
+        for query in self.queries:
+            groups[key(query)].append(query)
+        found = [group for group in groups.values() if len(group) > 1]
+        return sorted(found, key=len, reverse=True)
+
+    def __repr__(self) -> str:
+        return (
+            f"<QueryLog {len(self)} queries, db {self.db_time * 1000:.1f} ms, "
+            f"wall {self.wall_time * 1000:.1f} ms>"
+        )
+
+
+class _Recorder:
+    """The execute wrapper: times each query in ``finally`` so failed ones count too."""
+
+    def __init__(self, log: QueryLog, alias: str) -> None:
+        self.log = log
+        self.alias = alias
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        began = time.perf_counter()
+        error = None
+        try:
+            return execute(sql, params, many, context)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            self.log.queries.append(
+                Query(
+                    sql=sql,
+                    params=params,
+                    duration=time.perf_counter() - began,
+                    source=find_source(sys._getframe(1)),
+                    alias=self.alias,
+                    many=many,
+                    error=error,
+                )
+            )
+
+
+@contextmanager
+def queries(*, using: str | Sequence[str] = "default") -> Iterator[QueryLog]:
+    """Record every query run on database ``using`` (or several) inside the block."""
+    aliases = [using] if isinstance(using, str) else list(using)
+    log = QueryLog()
+    with ExitStack() as stack:
+        for alias in aliases:
+            stack.enter_context(connections[alias].execute_wrapper(_Recorder(log, alias)))
+        log.started = time.perf_counter()
+        try:
+            yield log
+        finally:
+            log.finished = time.perf_counter()
