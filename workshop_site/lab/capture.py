@@ -42,7 +42,7 @@ _SKIPPED_PREFIXES = tuple(
         Path(sysconfig.get_paths()["platlib"]).resolve(),
         _PACKAGE / "lab",
         _PACKAGE / "grading",
-        _PACKAGE / "site_monitoring",
+        _PACKAGE / "monitoring",
     }
 )
 _skip_cache: dict[str, bool] = {}
