@@ -11,7 +11,7 @@ ifdef OFFLINE
 PIP_ARGS += --no-index --find-links=$(OFFLINE)
 endif
 
-.PHONY: install lab test lint exercises clean reset
+.PHONY: install lab test lint doctor wheelhouse clean reset
 
 $(PY):
 	@py=$$(scripts/find-python) || exit 1; \
@@ -34,6 +34,15 @@ lint: install
 
 test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Is this machine ready? One line per check, with the fix for each failure.
+doctor: install
+	$(PY) -m workshop_site.doctor
+
+# Every wheel for the common laptops, for a conference room with bad Wi-Fi:
+# copy wheelhouse/ to a USB stick; attendees run `make lab OFFLINE=path/to/wheelhouse`.
+wheelhouse: | $(PY)
+	$(PY) -m workshop_site.wheelhouse wheelhouse
 
 # Forget your progress and all cached databases (they are rebuilt on the next start()).
 reset:

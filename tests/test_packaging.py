@@ -1,7 +1,9 @@
 """The project's own files install what it needs, in one consistent list."""
 
+import os
 import re
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -14,16 +16,66 @@ def _name(requirement: str) -> str:
     return re.split(r"[<>=!~\[ ;]", requirement, maxsplit=1)[0].lower().replace("_", "-")
 
 
-def test_environment_yml_agrees_with_pyproject():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+def _conda_pip(path: Path) -> tuple[str, list[str]]:
+    env = yaml.safe_load(path.read_text())
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
+    return python, pip
+
+
+def _assert_same_requirements(path: Path) -> list[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    python, pip = _conda_pip(path)
     assert python.split("=")[1] >= project["requires-python"].removeprefix(">=")
-    assert "-e ." in pip or "." in pip, "environment.yml must install the workshop package itself"
     declared = {_name(r): r.replace(" ", "") for r in project["dependencies"]}
     listed = {_name(r): r.replace(" ", "") for r in pip if not r.startswith("-e") and r != "."}
-    assert listed == declared
+    assert listed == declared, f"{path.relative_to(ROOT)} disagrees with pyproject.toml"
+    return pip
+
+
+def test_environment_yml_agrees_with_pyproject():
+    pip = _assert_same_requirements(ROOT / "environment.yml")
+    assert "-e ." in pip, "environment.yml must install the workshop package itself"
+
+
+def test_binder_environment_agrees_with_pyproject():
+    pip = _assert_same_requirements(ROOT / "binder" / "environment.yml")
+    # repo2docker installs the environment before the repository is there.
+    assert "-e ." not in pip
+
+
+def test_binder_scripts_are_executable():
+    for name in ("postBuild", "start"):
+        path = ROOT / "binder" / name
+        assert os.access(path, os.X_OK), f"binder/{name} must be executable"
+        assert path.read_text().startswith("#!/bin/bash")
+
+
+def test_binder_start_sets_what_the_kernel_needs_and_runs_the_command():
+    result = subprocess.run(
+        [str(ROOT / "binder" / "start"), "env"], capture_output=True, text=True, check=True
+    )
+    env = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
+    assert env["DJANGO_ALLOW_ASYNC_UNSAFE"] == "true"
+    assert env["DJANGO_SETTINGS_MODULE"] == "workshop_site.settings"
+
+
+def test_binder_postbuild_installs_the_package_and_boots_the_shop(tmp_path):
+    # As repo2docker does: from the repository's root, with the environment's Python first.
+    bin_dir = Path(sys.executable).parent
+    result = subprocess.run(
+        [str(ROOT / "binder" / "postBuild")],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "PATH": f"{bin_dir}:{os.environ['PATH']}",
+            "WORKSHOP_HOME": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert list((tmp_path / "templates").glob("shop-*.sqlite3")), "no template database built"
 
 
 def test_find_python_refuses_a_bad_override():
