@@ -1,11 +1,15 @@
 """Settings for the workshop shop.
 
 SQLite by default. ``WORKSHOP_DB`` names the SQLite file (each notebook kernel gets its
-own, see ``workshop_site.lab.boot``).
+own, see ``workshop_site.lab.boot``). ``DATABASE_URL`` (e.g.
+``postgres://user@127.0.0.1:5432/workshop``) switches the site, the tests and the
+notebooks to that database instead.
 """
 
 import os
 from pathlib import Path
+
+import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -51,13 +55,18 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("WORKSHOP_DB", str(BASE_DIR.parent / ".workshop" / "site.sqlite3")),
-        "TEST": {"NAME": None},
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get(
+                "WORKSHOP_DB", str(BASE_DIR.parent / ".workshop" / "site.sqlite3")
+            ),
+            "TEST": {"NAME": None},
+        }
     }
-}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "en-us"
