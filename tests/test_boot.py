@@ -3,7 +3,6 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 SCRIPT = """
 import json, sys
@@ -47,6 +46,17 @@ def test_start_twice_is_safe_and_two_kernels_have_their_own_database():
         assert r["first"]["Order"] == 2000
     assert a["third"]["Customer"] == 60
     assert b["third"]["Customer"] == 80
-    # Each kernel removes its own database when it exits.
-    assert not Path(a["database"]).exists()
-    assert not Path(b["database"]).exists()
+    # Each kernel removes its own database when it exits (a file, or a PostgreSQL database).
+    assert _exists(a["database"]) is False
+    assert _exists(b["database"]) is False
+
+
+def _exists(database: str) -> bool:
+    code = (
+        "import os, sys, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+        "'workshop_site.settings'); django.setup(); "
+        "from workshop_site.lab.databases import database_exists; "
+        f"print(database_exists({database!r}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.strip() == "True"

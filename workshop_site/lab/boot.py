@@ -39,19 +39,23 @@ def _setup_django() -> None:
 
     if not apps.ready:
         django.setup()
+    from workshop_site.lab.databases import postgres_name
+
     connection = connections["default"]
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"] != str(own):
+    # On PostgreSQL the kernel's database is a database of its own on the server.
+    name = postgres_name(own) if connection.vendor == "postgresql" else str(own)
+    if connection.settings_dict["NAME"] != name:
         connection.close()
-        connection.settings_dict["NAME"] = str(own)
+        connection.settings_dict["NAME"] = name
 
 
 def _remove_own_database() -> None:
     from django.db import connections
 
+    from workshop_site.lab.databases import drop_database
+
     connections.close_all()
-    path = kernel_database()
-    for candidate in (path, *(Path(f"{path}{s}") for s in ("-wal", "-shm", "-journal"))):
-        candidate.unlink(missing_ok=True)
+    drop_database(kernel_database())
 
 
 def _prune_stale_kernels(max_age_hours: float = 12) -> None:

@@ -1,0 +1,18 @@
+from pathlib import Path
+
+from workshop_site.lab.databases import postgres_name, schema_key
+
+
+def test_postgres_names_are_valid_and_distinct():
+    final = Path("/x/templates/shop-abc123-size1000-seed42.sqlite3")
+    building = final.with_name(f"{final.name}.4242.building")
+    assert postgres_name(final) == "ws_shop_abc123_size1000_seed42"
+    assert postgres_name(building) != postgres_name(final)
+    long = Path("/x/" + "very-long-name-" * 10 + ".sqlite3")
+    assert len(postgres_name(long)) <= 63
+    assert postgres_name(long) != postgres_name(Path("/x/" + "very-long-name-" * 9 + ".sqlite3"))
+
+
+def test_schema_key_is_stable():
+    assert schema_key() == schema_key()
+    assert len(schema_key()) == 12
