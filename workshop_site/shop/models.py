@@ -12,6 +12,13 @@ from decimal import Decimal
 
 from django.db import models
 
+from workshop_site.shop.querysets import (
+    CategoryQuerySet,
+    ListingQuerySet,
+    OrderQuerySet,
+    ProductQuerySet,
+)
+
 
 class Address(models.Model):
     street = models.CharField(max_length=200)
@@ -84,6 +91,8 @@ class Category(models.Model):
     ancestors_are_public = models.BooleanField(default=True)
     seo_text = models.TextField(blank=True, help_text="Several kilobytes: rarely needed.")
 
+    objects = CategoryQuerySet.as_manager()
+
     class Meta:
         verbose_name_plural = "categories"
 
@@ -106,6 +115,8 @@ class Product(models.Model):
     categories = models.ManyToManyField(Category, related_name="products")
     is_public = models.BooleanField(default=True)
     created_at = models.DateTimeField()
+
+    objects = ProductQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.title
@@ -155,6 +166,8 @@ class Listing(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField()
 
+    objects = ListingQuerySet.as_manager()
+
     def __str__(self) -> str:
         """Hidden lazy load: reads ``self.product`` (one query per listing in a loop)."""
         return f"{self.product.title} ({self.get_grade_display()})"
@@ -170,6 +183,8 @@ class Order(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="orders")
     created_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices)
+
+    objects = OrderQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Order #{self.pk}"
