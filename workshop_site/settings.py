@@ -29,12 +29,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last on purpose: the first sees the whole request, the last sits right
+    # around the view (see workshop_site/monitoring/middleware.py).
+    "workshop_site.monitoring.RequestMonitorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "workshop_site.monitoring.ViewMonitorMiddleware",
 ]
 
 ROOT_URLCONF = "workshop_site.urls"
