@@ -8,6 +8,8 @@ before ``start()`` has configured it. Each name lives in a small module with one
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 _EXPORTS: dict[str, str] = {
@@ -20,6 +22,12 @@ _EXPORTS: dict[str, str] = {
     "queries": "capture",
     "QueryLog": "capture",
     "Query": "capture",
+    "Source": "capture",
+    # diagnose: name the N+1 and the fix
+    "diagnose": "diagnose",
+    "Finding": "diagnose",
+    # latency: a simulated network round trip per query
+    "latency": "latency",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -36,3 +44,15 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return __all__
+
+
+class _Lab(types.ModuleType):
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Importing submodule ``lab/latency.py`` binds it as ``lab.latency``, which would
+        # hide the exported ``latency`` switch of the same name (same for ``diagnose``).
+        if isinstance(value, types.ModuleType) and _EXPORTS.get(name) == name:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Lab

@@ -10,11 +10,16 @@ sequence: ``len(q)``, ``q[0]``, iteration) with three differences that matter he
   the shop's own ``models.py`` when a property lazy-loads;
 - queries are grouped like Django Debug Toolbar's SQL panel: duplicates (same SQL, same
   parameters) and similar queries (same SQL, other parameters: the N+1 signal).
+
+The recorder only appends a small record per query; naming N+1s (``diagnose.py``) and
+formatting (``display.py``) happen when the log is shown. Simulated latency
+(``latency.py``) counts as database time, and the log says it was on.
 """
 
 from __future__ import annotations
 
 import linecache
+import re
 import sys
 import sysconfig
 import time
@@ -23,10 +28,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import django
 from django.db import connections
+
+from workshop_site.lab.latency import CONTEXT_MS, CONTEXT_SLEPT
+
+if TYPE_CHECKING:
+    from workshop_site.lab.diagnose import Finding
 
 __all__ = ["Query", "QueryLog", "Source", "queries", "find_source"]
 
@@ -46,6 +56,8 @@ _SKIPPED_PREFIXES = tuple(
     }
 )
 _skip_cache: dict[str, bool] = {}
+# Also FETCH_PEERS' row-value form, ``IN ((%s), (%s))``.
+_IN_LIST = re.compile(r"IN \((?:\(?%s\)?, )*\(?%s\)?\)")
 
 
 def _skipped(filename: str) -> bool:
@@ -101,10 +113,15 @@ class Source:
 def find_source(frame: Any = None) -> Source | None:
     """The innermost frame, from ``frame`` outwards, that is the learner's or shop's code."""
     frame = frame if frame is not None else sys._getframe(1)
+    cache = _skip_cache  # runs once per query: a local name and one dict lookup per frame
     while frame is not None:
-        filename = frame.f_code.co_filename
-        if not _skipped(filename):
-            return Source(filename, frame.f_lineno, frame.f_code.co_name)
+        code = frame.f_code
+        filename = code.co_filename
+        skipped = cache.get(filename)
+        if skipped is None:
+            skipped = _skipped(filename)
+        if not skipped:
+            return Source(filename, frame.f_lineno, code.co_name)
         frame = frame.f_back
     return None
 
@@ -127,7 +144,8 @@ class Query:
 
     @property
     def similar_key(self) -> str:
-        return self.sql
+        # ``IN (%s, %s)`` and ``IN (%s, %s, %s)`` are the same query with another list.
+        return _IN_LIST.sub("IN (...)", self.sql)
 
     def __str__(self) -> str:
         return self.sql
@@ -186,11 +204,25 @@ class QueryLog(Sequence[Query]):
         found = [group for group in groups.values() if len(group) > 1]
         return sorted(found, key=len, reverse=True)
 
+    def findings(self, *, threshold: int = 3) -> list[Finding]:
+        """The N+1 patterns in this log, each with the relation and the fix to try."""
+        from workshop_site.lab.diagnose import diagnose
+
+        return diagnose(self, threshold=threshold)
+
+    def report(self, *, limit: int = 20) -> str:
+        """A plain-text summary: counts, times, N+1 findings, the first ``limit`` queries."""
+        from workshop_site.lab.display import text_report
+
+        return text_report(self, limit=limit)
+
     def __repr__(self) -> str:
-        return (
-            f"<QueryLog {len(self)} queries, db {self.db_time * 1000:.1f} ms, "
-            f"wall {self.wall_time * 1000:.1f} ms>"
-        )
+        return self.report()
+
+    def _repr_html_(self) -> str:
+        from workshop_site.lab.display import html_report
+
+        return html_report(self)
 
 
 class _Recorder:
@@ -201,25 +233,33 @@ class _Recorder:
         self.alias = alias
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        began = time.perf_counter()
+        # A simulated round trip that already happened in an outer wrapper (lab.latency)
+        # is database time too; one in an inner wrapper falls inside our own timing.
+        slept = context.get(CONTEXT_SLEPT, 0.0)
         error = None
+        began = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
             raise
         finally:
-            self.log.queries.append(
+            duration = time.perf_counter() - began + slept
+            log = self.log
+            log.queries.append(
                 Query(
                     sql=sql,
                     params=params,
-                    duration=time.perf_counter() - began,
+                    duration=duration,
                     source=find_source(sys._getframe(1)),
                     alias=self.alias,
                     many=many,
                     error=error,
                 )
             )
+            latency_ms = context.get(CONTEXT_MS)
+            if latency_ms and (log.latency_ms is None or latency_ms > log.latency_ms):
+                log.latency_ms = latency_ms
 
 
 @contextmanager

@@ -16,14 +16,19 @@ __all__ = ["QueryMagics", "load_ipython_extension"]
 class QueryMagics(Magics):
     @cell_magic("queries")
     def queries_magic(self, line: str, cell: str) -> None:
-        """Run the cell and show its queries (``%%queries`` as the cell's first line)."""
+        """Run the cell and show its queries: summary, N+1 findings, the SQL.
+
+        ``%%queries`` as the cell's first line keeps the log in ``_queries``;
+        ``%%queries q`` keeps it in ``q`` instead.
+        """
+        name = line.strip() or "_queries"
+        if not name.isidentifier():
+            raise ValueError(f"%%queries takes a variable name to keep the log in, got {name!r}")
         with queries() as log:
-            result = self.shell.run_cell(cell)
-        self.shell.user_ns["_queries"] = log
+            # run_cell shows the cell's own output and traceback; the log explains them.
+            self.shell.run_cell(cell)
+        self.shell.user_ns[name] = log
         display(log)
-        if result.error_in_exec is not None:
-            # The traceback was already shown by run_cell; the log above still explains it.
-            return None
 
 
 def load_ipython_extension(shell: Any) -> None:
