@@ -26,6 +26,9 @@ _EXPORTS: dict[str, str] = {
     # diagnose: name the N+1 and the fix
     "diagnose": "diagnose",
     "Finding": "diagnose",
+    # measure and plot against row count
+    "compare": "measure",
+    "plot": "plots",
     # latency: a simulated network round trip per query
     "latency": "latency",
 }

@@ -1,0 +1,176 @@
+"""``lab.plot(df)``: queries and time against rows, one curve per variant, side by side.
+
+Each curve is labelled with the growth measured from its points, never typed by hand:
+an affine fit ``y = a + b·rows`` that explains every point says "flat" (when ``b`` adds
+little over the range) or "linear: ~b per row"; otherwise the slope of the log-log fit
+says "grows like rows^p".
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+__all__ = ["plot", "growth", "Growth"]
+
+# Big enough to read from the back of a conference room.
+_FONT = {"title": 16, "label": 14, "ticks": 12, "note": 12}
+# An affine fit "explains" the points when none is further than this from it (relative);
+# so does a log-log slope this close to 1 (timings at small sizes are noisy).
+_TOLERANCE = 0.3
+# A slope adding less than this share of the largest value over the range is "flat".
+_FLAT = 0.2
+
+
+@dataclass(frozen=True)
+class Growth:
+    """How a measured quantity grows with rows."""
+
+    kind: str  # "flat", "linear" or "power"
+    per_row: float  # slope of the affine fit (units per row)
+    level: float  # median value, what "flat" means
+    exponent: float  # slope of the log-log fit (nan when a value is 0)
+
+    def describe(self, unit: Callable[[float], str], per_row: Callable[[float], str]) -> str:
+        if self.kind == "flat":
+            return f"flat: {unit(self.level)}"
+        if self.kind == "linear":
+            return f"linear: {per_row(self.per_row)} per row"
+        return f"grows like rows^{self.exponent:.1f}"
+
+
+def growth(rows: Sequence[float], values: Sequence[float]) -> Growth:
+    """Fit ``values`` against ``rows`` and say how they grow (needs 2+ distinct rows)."""
+    if len(set(rows)) < 2:
+        raise ValueError(f"growth needs at least 2 different row counts, got {list(rows)!r}")
+    fit = statistics.linear_regression(rows, values)
+    level = statistics.median(values)
+    exponent = math.nan
+    if all(v > 0 for v in values):
+        exponent = statistics.linear_regression(
+            [math.log(r) for r in rows], [math.log(v) for v in values]
+        ).slope
+    top = max(abs(v) for v in values) or 1.0
+    explained = all(
+        abs(fit.intercept + fit.slope * r - v) <= _TOLERANCE * max(abs(v), 1e-12)
+        for r, v in zip(rows, values, strict=True)
+    )
+    if abs(fit.slope) * (max(rows) - min(rows)) < _FLAT * top:
+        kind = "flat"
+    elif explained or math.isnan(exponent) or abs(exponent - 1) <= 0.15:
+        kind = "linear"
+    else:
+        kind = "power"
+    return Growth(kind=kind, per_row=fit.slope, level=level, exponent=exponent)
+
+
+def _queries(n: float) -> str:
+    n = round(n)
+    return f"{n:,} {'query' if n == 1 else 'queries'}"
+
+
+def _queries_per_row(n: float) -> str:
+    near = round(n)
+    if near >= 1 and abs(n - near) <= 0.05 * near:
+        return f"~{near} {'query' if near == 1 else 'queries'}"
+    return f"~{n:.2g} queries"
+
+
+def _number(value: float) -> str:
+    """Two significant digits, never in scientific notation: 0.42, 4.2, 42, 420, 4,200."""
+    if abs(value) >= 100:
+        return f"{float(f'{value:.2g}'):,.0f}"
+    return f"{value:.2g}"
+
+
+def _duration(ms: float) -> str:
+    return f"~{_number(ms)} ms" if abs(ms) >= 1 else f"~{_number(ms * 1000)} µs"
+
+
+def plot(df: pd.DataFrame, *, time: str = "wall_time_ms", title: str | None = None) -> Figure:
+    """Queries vs rows and time vs rows, side by side, from ``lab.compare(...)``'s frame."""
+    missing = {"variant", "rows", "queries", time} - set(df.columns)
+    if missing:
+        raise ValueError(
+            f"plot() needs a frame from lab.compare(): columns {sorted(missing)} are missing "
+            f"(it has {list(df.columns)})"
+        )
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.2), layout="constrained")
+    what = "wall time" if time == "wall_time_ms" else "database time"
+    _panel(left, df, "queries", _queries, _queries_per_row)
+    _panel(right, df, time, _duration, _duration)
+    left.set(title="Queries vs rows", ylabel="queries (count)")
+    right.set(title=f"{what.capitalize()} vs rows", ylabel=f"{what} (ms)")
+    for ax in (left, right):
+        ax.set_xlabel("rows (customers in the database)", fontsize=_FONT["label"])
+        ax.yaxis.label.set_fontsize(_FONT["label"])
+        ax.title.set_fontsize(_FONT["title"])
+        ax.tick_params(labelsize=_FONT["ticks"])
+        ax.grid(True, which="major", alpha=0.3)
+    left.legend(title="variant", fontsize=_FONT["note"], title_fontsize=_FONT["note"])
+    latency = float(df["latency_ms"].max()) if "latency_ms" in df.columns else 0.0
+    heading = title or ""
+    if latency > 0:
+        note = f"simulated network latency: +{latency:g} ms per query"
+        heading = f"{heading} — {note}" if heading else note.capitalize()
+    if heading:
+        fig.suptitle(heading, fontsize=_FONT["title"], color="#b45309" if latency else None)
+    # Shown through the returned figure only: without this, pyplot would show it twice.
+    plt.close(fig)
+    return fig
+
+
+def _panel(
+    ax: Axes,
+    df: pd.DataFrame,
+    column: str,
+    unit: Callable[[float], str],
+    per_row: Callable[[float], str],
+) -> None:
+    labels: list[tuple[float, float, str, str]] = []
+    for name, rows in df.groupby("variant", sort=False):
+        rows = rows.sort_values("rows")
+        x, y = rows["rows"].tolist(), rows[column].tolist()
+        (line,) = ax.plot(x, y, marker="o", linewidth=2.5, markersize=7, label=str(name))
+        if len(set(x)) >= 2:
+            labels.append((x[-1], y[-1], growth(x, y).describe(unit, per_row), line.get_color()))
+    values = df[column]
+    if df["rows"].max() >= 10 * df["rows"].min():
+        ax.set_xscale("log")
+    if (values > 0).all() and values.max() >= 10 * values.min():
+        ax.set_yscale("log")
+        ax.set_ylim(top=values.max() * 8)  # room for the labels above the highest curve
+    else:
+        ax.set_ylim(bottom=0, top=max(values.max() * 1.35, 1))
+    _label_curves(ax, labels)
+
+
+def _label_curves(ax: Axes, labels: list[tuple[float, float, str, str]]) -> None:
+    """Write each growth label just above its curve's last point, stacking labels that
+    would land on each other (two flat curves at 1 query)."""
+    points_per_pixel = 72 / ax.figure.dpi
+    taken: list[float] = []  # heights (points) of the labels placed so far
+    for x, y, text, color in sorted(labels, key=lambda item: item[1]):
+        y_pt = ax.transData.transform((x, y))[1] * points_per_pixel
+        lift = 6.0
+        while any(abs(y_pt + lift - other) < _FONT["note"] * 1.4 for other in taken):
+            lift += _FONT["note"] * 1.4
+        taken.append(y_pt + lift)
+        ax.annotate(
+            text,
+            xy=(x, y),
+            xytext=(-4, lift),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=_FONT["note"],
+            color=color,
+            fontweight="bold",
+        )
