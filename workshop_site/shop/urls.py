@@ -28,6 +28,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("cart/", views.cart, name="cart"),
     path("cart/add/", views.cart_add, name="cart_add"),
+    path("api/cart/", views.cart_summary, name="cart_summary"),
     path("api/listings/", views.api_listings, name="api_listings"),
     path("api/listings/<int:pk>/", views.api_listing, name="api_listing"),
 ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -25,11 +25,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from workshop_site.shop.models import Category, Customer, Listing, Order, Product
 
-PER_PAGE = 20
+PER_PAGE = 10
 MAX_PER_PAGE = 100
-CATEGORY_PER_PAGE = 24
-FEATURED = 8
-SEARCH_RESULTS = 20
+CATEGORY_PER_PAGE = 20
+FEATURED = 4
+SEARCH_RESULTS = 10
 CART_LIMIT = 20
 
 
@@ -249,6 +249,16 @@ def cart_add(request: HttpRequest) -> HttpResponseRedirect:
         raise Http404("no such listing")
     request.session["cart"] = [*_cart_ids(request), listing_id][-CART_LIMIT:]
     return HttpResponseRedirect(reverse("shop:cart"))
+
+
+@require_GET
+def cart_summary(request: HttpRequest) -> JsonResponse:
+    """``GET /api/cart/``: the header's cart badge, fetched by every page (one query)."""
+    ids = _cart_ids(request)
+    totals = Listing.objects.filter(pk__in=ids).aggregate(items=Count("id"), total=Sum("price"))
+    # SQLite sums decimals with extra digits: round to cents as the cart page shows them.
+    total = (totals["total"] or Decimal("0")).quantize(Decimal("0.01"))
+    return JsonResponse({"items": totals["items"], "total": str(total)})
 
 
 # JSON API -----------------------------------------------------------------------------
