@@ -1,0 +1,451 @@
+"""The grader, per check kind: a correct answer, an alternative correct one, and the wrong
+ones a learner writes — each with its own message, and the grading data intact after."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+import pytest
+from django.db import connection, connections
+from django.db.models.functions import Length
+
+from workshop_site.grading import (
+    Budget,
+    Check,
+    Exercise,
+    MemoryRatio,
+    Outcome,
+    Result,
+    Rows,
+    Scaling,
+    Shape,
+    TimeRatio,
+    grade,
+    kinds,
+    register,
+)
+from workshop_site.grading.integrity import file_digest
+from workshop_site.grading.registry import get
+from workshop_site.grading.sandbox import working_copy
+from workshop_site.shop.models import Customer, Order, Product
+
+
+@pytest.fixture(autouse=True)
+def grading(django_db_blocker, tmp_path, monkeypatch):
+    """Database access for the grader (it opens its own connections), progress elsewhere."""
+    monkeypatch.setenv("WORKSHOP_PROGRESS", str(tmp_path / "progress.jsonl"))
+    with django_db_blocker.unblock():
+        yield
+
+
+def graded(exercise, fn):
+    """Grade, then check what must hold after any attempt: the grading data is the
+    seeded data, and the learner's own connection object is back in place."""
+    mine = connections["default"]
+    verdict = grade(exercise, fn, progress=False)
+    assert connections["default"] is mine
+    declared = get(exercise) if isinstance(exercise, str) else exercise
+    for size in declared.sizes:
+        target, source = working_copy(size, progress=False)
+        assert file_digest(target) == file_digest(source), f"grading data changed at {size}"
+    return verdict
+
+
+def failed(verdict, kind, *fragments):
+    assert verdict.status == "fail", repr(verdict)
+    assert verdict.kind == kind, repr(verdict)
+    for fragment in fragments:
+        assert fragment in verdict.message, f"{fragment!r} not in:\n{verdict.message}"
+
+
+# -- learners' answers to 01.1 (mailing labels: result, scaling, budget) -----------------
+
+
+def _waiting():
+    return Customer.objects.filter(welcome_letter_sent=False)
+
+
+def labels_select_related():
+    return [c.mailing_label for c in _waiting().select_related("address")]
+
+
+def labels_prefetch_related():
+    return [c.mailing_label for c in _waiting().prefetch_related("address")]
+
+
+def labels_values():
+    rows = _waiting().values_list("name", "address__street", "address__postcode", "address__city")
+    return [f"{name}\n{street}\n{postcode} {city}" for name, street, postcode, city in rows]
+
+
+def labels_naive():
+    return [c.mailing_label for c in _waiting()]
+
+
+def labels_typo():
+    return [c.mailing_lable for c in _waiting()]
+
+
+def labels_lazy():
+    return _waiting().select_related("address")
+
+
+def labels_generator():
+    return (c.mailing_label for c in _waiting().select_related("address"))
+
+
+def labels_none():
+    [c.mailing_label for c in _waiting().select_related("address")]
+
+
+def labels_dict():
+    return {c.pk: c.mailing_label for c in _waiting().select_related("address")}
+
+
+def labels_hard_coded():
+    return ["Alice Martin\n12 rue de la Paix\n75001 Paris"]
+
+
+def labels_deleting():
+    Order.objects.filter(customer__welcome_letter_sent=False).delete()
+    return labels_select_related()
+
+
+def labels_updating():
+    _waiting().update(welcome_letter_sent=True)
+    return labels_select_related()
+
+
+def labels_committing():
+    # Gets round the rolled-back transaction through the raw sqlite3 connection.
+    Order.objects.all().delete()
+    connection.connection.commit()
+    return labels_select_related()
+
+
+def labels_endless():
+    while True:
+        pass
+
+
+def labels_endless_queries():
+    while True:
+        Customer.objects.count()
+
+
+def labels_stub():
+    raise NotImplementedError("write your answer here")
+
+
+def labels_interrupted():
+    raise KeyboardInterrupt
+
+
+def test_correct_answers_pass_with_their_figures():
+    verdict = graded("01.1", labels_select_related)
+    assert verdict.passed, repr(verdict)
+    assert "1 query at each size" in verdict.headline()
+    assert "within the budget of 2" in verdict.headline()
+    assert verdict.queries == {100: 1, 300: 1}
+
+
+def test_alternative_answers_pass_too():
+    prefetched = graded("01.1", labels_prefetch_related)
+    assert prefetched.passed, repr(prefetched)
+    assert "2 queries at each size" in prefetched.headline()
+    values = graded("01.1", labels_values)
+    assert values.passed, repr(values)
+
+
+def test_an_exception_is_trimmed_to_the_learners_lines():
+    verdict = graded("01.1", labels_typo)
+    failed(verdict, "raised", "AttributeError", "mailing_lable", "in labels_typo")
+    assert "django" not in verdict.message
+
+
+def test_an_n_plus_one_shows_the_counts_and_the_diagnosis():
+    verdict = graded("01.1", labels_naive)
+    failed(
+        verdict,
+        "scaling",
+        "queries with",
+        "waiting customers",
+        "mailing_label",
+        'select_related("address")',
+    )
+    assert verdict.reason == "query count grows with rows"
+    assert verdict.queries[300] > verdict.queries[100] > 2
+
+
+def test_a_lazy_queryset_a_generator_none_and_a_dict_get_their_own_messages():
+    failed(graded("01.1", labels_lazy), "type", "QuerySet, which is lazy", "list(...)")
+    failed(graded("01.1", labels_generator), "type", "generator, which has not run yet")
+    failed(graded("01.1", labels_none), "type", "returned None", "`return` missing")
+    failed(graded("01.1", labels_dict), "type", "returned a dict", "expected a list of")
+
+
+def test_a_hard_coded_result_fails():
+    failed(graded("01.1", labels_hard_coded), "result", "same answer at every size", "seed")
+
+
+def test_deleting_or_updating_rows_fails_and_is_rolled_back():
+    failed(graded("01.1", labels_deleting), "writes", "DELETE FROM", "rolled back")
+    failed(graded("01.1", labels_updating), "writes", 'UPDATE "shop_customer"', "rolled back")
+
+
+def test_a_committed_change_is_reported_and_restored():
+    verdict = graded("01.1", labels_committing)
+    failed(verdict, "writes")
+    assert any("Order:" in note and "restored" in note for note in verdict.notes), verdict
+
+
+def test_an_endless_loop_is_stopped_by_the_time_limit():
+    exercise = replace(get("01.1"), time_limit=0.3)
+    began = time.perf_counter()
+    verdict = graded(exercise, labels_endless)
+    failed(verdict, "timeout", "stopped after 0.3 s", "still running", "labels_endless")
+    assert time.perf_counter() - began < 10
+
+
+def test_endless_queries_are_stopped_by_the_query_cap():
+    exercise = replace(get("01.1"), query_cap=50)
+    failed(graded(exercise, labels_endless_queries), "query-cap", "stopped after 50 queries")
+
+
+def test_a_stub_is_not_written_yet():
+    verdict = graded("01.1", labels_stub)
+    assert verdict.status == "todo"
+    assert verdict.reason == "not written yet"
+
+
+def test_an_interrupt_ends_the_check_without_raising():
+    failed(graded("01.1", labels_interrupted), "interrupted", "Kernel → Interrupt")
+
+
+def test_wrong_uses_of_check_are_explained():
+    unknown = grade("1.1", labels_select_related)
+    assert unknown.status == "error"
+    assert "there is no exercise '1.1'" in unknown.message
+    called = grade("01.1", labels_select_related())
+    failed(called, "usage", "without calling it")
+
+
+# -- 00.2: an ordered result ---------------------------------------------------------
+
+
+def newest_names():
+    waiting = _waiting().order_by("-created_at")
+    return list(waiting.values_list("name", flat=True)[:5])
+
+
+def newest_names_reversed():
+    return list(reversed(newest_names()))
+
+
+def newest_names_in_python():
+    return [c.name for c in sorted(_waiting(), key=lambda c: c.created_at, reverse=True)[:5]]
+
+
+def test_an_ordered_result_must_be_in_order():
+    assert graded("00.2", newest_names).passed
+    failed(graded("00.2", newest_names_reversed), "result", "the right 5 items in another order")
+
+
+def test_a_right_result_over_the_budget_fails_on_the_budget():
+    verdict = graded("00.2", lambda: (_waiting().exists(), newest_names())[1])
+    failed(verdict, "budget", "2 queries with 100 customers; the budget is 1", "1. SELECT")
+
+
+def test_a_right_result_loading_every_row_still_passes_a_one_query_budget():
+    # One query, in Python: the budget allows it; lesson 06's memory checks would not.
+    assert graded("00.2", newest_names_in_python).passed
+
+
+# -- shape: JOIN asked for, a large column not to be selected ---------------------------
+
+
+def names_and_cities():
+    return [(c.name, c.address.city) for c in Customer.objects.select_related("address")]
+
+
+NAMES_AND_CITIES = Exercise(
+    id="90.1",
+    title="Names and cities, with a JOIN",
+    reference=names_and_cities,
+    returns=list,
+    rows=Rows("customers", lambda: Customer.objects.count()),
+    checks=(Result(), Scaling(), Shape(joins=("shop_address",))),
+)
+
+
+def test_shape_asks_for_a_join():
+    assert graded(NAMES_AND_CITIES, names_and_cities).passed
+    values = graded(
+        NAMES_AND_CITIES, lambda: list(Customer.objects.values_list("name", "address__city"))
+    )
+    assert values.passed, repr(values)
+    prefetched = graded(
+        NAMES_AND_CITIES,
+        lambda: [(c.name, c.address.city) for c in Customer.objects.prefetch_related("address")],
+    )
+    failed(prefetched, "shape", "no query joins `shop_address`", "select_related")
+
+
+def titles_and_brands():
+    products = Product.objects.select_related("brand").only("title", "brand__name")
+    return [(p.title, p.brand.name) for p in products]
+
+
+TITLES = Exercise(
+    id="90.2",
+    title="Titles and brands, without the descriptions",
+    reference=titles_and_brands,
+    returns=list,
+    checks=(Result(), Scaling(), Shape(not_selected=("shop_product.description",))),
+)
+
+
+def test_shape_forbids_a_column():
+    assert graded(TITLES, titles_and_brands).passed
+    assert graded(TITLES, lambda: list(Product.objects.values_list("title", "brand__name"))).passed
+    everything = graded(
+        TITLES, lambda: [(p.title, p.brand.name) for p in Product.objects.select_related("brand")]
+    )
+    failed(everything, "shape", "`shop_product.description` is still selected, by query 1")
+
+
+# -- memory and time, as ratios against the reference measured in the same check -------
+
+
+def long_descriptions():
+    return Product.objects.annotate(n=Length("description")).filter(n__gt=4000).count()
+
+
+LONG = Exercise(
+    id="90.3",
+    title="How many products have a long description?",
+    reference=long_descriptions,
+    returns=int,
+    checks=(Result(), Budget(queries=1), MemoryRatio(at_most=2)),
+)
+
+
+def test_memory_ratio():
+    assert graded(LONG, long_descriptions).passed
+    lengths = Product.objects.annotate(n=Length("description")).values_list("n", flat=True)
+    flat = graded(LONG, lambda: sum(1 for n in lengths.all() if n > 4000))
+    assert flat.passed, repr(flat)
+    verdict = graded(LONG, lambda: sum(len(p.description) > 4000 for p in Product.objects.all()))
+    failed(verdict, "memory-ratio", "peak memory", "against the reference's", "at most 2× allowed")
+
+
+def waiting_count():
+    return _waiting().count()
+
+
+def waiting_count_slowly():
+    time.sleep(0.05)
+    return _waiting().count()
+
+
+QUICK = Exercise(
+    id="90.4",
+    title="Count, quickly",
+    reference=waiting_count,
+    returns=int,
+    checks=(Result(), TimeRatio(at_most=10)),
+)
+
+
+def test_time_ratio():
+    assert graded(QUICK, waiting_count).passed
+    failed(graded(QUICK, waiting_count_slowly), "time-ratio", "time", "at most 10× allowed")
+
+
+# -- a check kind declared outside the package: what a later lesson does ----------------
+
+
+def _plan(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return [row[-1] for row in cursor.fetchall()]
+
+
+@register
+@dataclass(frozen=True)
+class PlanUsesIndex(Check):
+    """The query on ``table`` is planned with an index whose name starts with ``index``."""
+
+    table: str
+    index: str
+
+    kind = "test-plan-uses-index"
+    failure = "the plan does not use the index"
+    stage = 30
+
+    def evaluate(self, attempt):
+        last = attempt.runs[-1]
+        query = next(q for q in last.log if f'FROM "{self.table}"' in q.sql)
+        plan = attempt.measure(lambda: _plan(query.sql, query.params), size=last.size, raw=True)
+        text = "; ".join(plan.value)
+        if self.index in text:
+            return Outcome(True, figures=(f"planned with {self.index}…",))
+        return Outcome(False, f"the plan is `{text}`: it does not use `{self.index}…`")
+
+
+def order_ids_of_customer_one():
+    return list(Order.objects.filter(customer_id=1).values_list("id", flat=True))
+
+
+ORDERS_OF_ONE = Exercise(
+    id="90.5",
+    title="Orders of customer 1",
+    reference=order_ids_of_customer_one,
+    returns=list,
+    checks=(Result(), PlanUsesIndex(table="shop_order", index="shop_order_customer_id")),
+)
+
+
+def test_a_check_kind_declared_elsewhere_plugs_in():
+    assert kinds()["test-plan-uses-index"] is PlanUsesIndex
+    assert graded(ORDERS_OF_ONE, order_ids_of_customer_one).passed
+    scanned = graded(
+        ORDERS_OF_ONE, lambda: [o.id for o in Order.objects.all() if o.customer_id == 1]
+    )
+    failed(scanned, "test-plan-uses-index", "SCAN", "does not use `shop_order_customer_id")
+    assert scanned.reason == "the plan does not use the index"
+
+
+# -- the learner's own database and connection --------------------------------------------
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_learners_own_database_is_untouched(seeded):
+    before = Customer.objects.count(), Order.objects.count()
+    mine = connections["default"]
+    assert graded("01.1", labels_deleting).kind == "writes"
+    assert graded("01.1", labels_select_related).passed
+    assert connections["default"] is mine
+    assert mine.in_atomic_block  # pytest-django's transaction, still open
+    assert (Customer.objects.count(), Order.objects.count()) == before
+
+
+def test_every_declared_exercise_passes_with_its_reference():
+    from workshop_site.grading.registry import all_exercises
+
+    for exercise in all_exercises().values():
+        verdict = graded(exercise, exercise.reference)
+        assert verdict.passed, repr(verdict)
+
+
+def test_every_declared_exercise_has_hints_and_rows_that_grow():
+    from workshop_site.grading.attempt import Attempt
+    from workshop_site.grading.registry import all_exercises
+
+    for exercise in all_exercises().values():
+        assert len(exercise.hints) >= 2, f"{exercise.id}: give at least two hints"
+        assert len(exercise.sizes) >= 2, f"{exercise.id}: two sizes at least, to see growth"
+        attempt = Attempt(exercise, exercise.reference, progress=False)
+        rows = [attempt.measure(exercise.reference, size=size).rows for size in exercise.sizes]
+        assert rows == sorted(set(rows)) and rows[0], f"{exercise.id}: rows must grow: {rows}"

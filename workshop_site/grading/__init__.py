@@ -1,0 +1,40 @@
+"""Auto-graded exercises: a grader that explains itself.
+
+Learners call ``lab.check("03.1", fn)``, ``lab.hint("03.1")``, ``lab.solution("03.1")``
+and ``lab.progress()``. Instructors declare exercises in ``grading/exercises/exNN.py``
+(see docs/grading.md), generate exercise notebooks from solutions with ``make exercises``
+and follow a class with ``python -m workshop_site.grading report``.
+"""
+
+from workshop_site.grading.api import check, exercises
+from workshop_site.grading.attempt import Attempt
+from workshop_site.grading.checks import Budget, MemoryRatio, Result, Scaling, Shape, TimeRatio
+from workshop_site.grading.exercise import Exercise, Rows
+from workshop_site.grading.grader import grade
+from workshop_site.grading.hints import hint, solution
+from workshop_site.grading.kinds import Check, Outcome, kinds, register
+from workshop_site.grading.progress import progress
+from workshop_site.grading.verdict import Verdict
+
+__all__ = [
+    "Attempt",
+    "Budget",
+    "Check",
+    "Exercise",
+    "MemoryRatio",
+    "Outcome",
+    "Result",
+    "Rows",
+    "Scaling",
+    "Shape",
+    "TimeRatio",
+    "Verdict",
+    "check",
+    "exercises",
+    "grade",
+    "hint",
+    "kinds",
+    "progress",
+    "register",
+    "solution",
+]

@@ -1,0 +1,75 @@
+"""How an exercise is declared: one plain dataclass per exercise (see docs/grading.md)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from workshop_site.grading.checks import Budget, Result, Scaling
+from workshop_site.grading.kinds import Check
+
+__all__ = ["Exercise", "Rows", "DEFAULT_SIZES"]
+
+#: Two data sizes (customers; other tables follow in proportion), like the talk's N and
+#: N+20: large enough that every table the lessons loop over has rows at both.
+DEFAULT_SIZES = (100, 300)
+_ID = re.compile(r"^\d\d\.\d+$")
+
+
+@dataclass(frozen=True)
+class Rows:
+    """What grows with the data, named for messages: "25 queries for 24 waiting customers".
+
+    ``count`` runs on each grading database (outside the learner's measured code).
+    """
+
+    label: str
+    count: Callable[[], int]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One graded exercise. Only ``id``, ``title`` and ``reference`` are required."""
+
+    id: str  # "03.1": the lesson's number, a dot, the exercise's number
+    title: str
+    reference: Callable[[], Any]  # the model answer; the learner's must agree with it
+    returns: type | tuple[type, ...] = object  # what the function must return
+    expects: str = ""  # the same in words, for messages: "a list of (name, city) tuples"
+    checks: tuple[Check, ...] = (Result(), Scaling())
+    sizes: tuple[int, ...] = DEFAULT_SIZES
+    rows: Rows | None = None
+    # What the caller does with the returned value (e.g. a template reading relations);
+    # it runs inside the measured block, so its queries count.
+    use: Callable[[Any], Any] | None = None
+    hints: tuple[str, ...] = ()
+    read_only: bool = True  # any INSERT/UPDATE/DELETE fails the attempt
+    time_limit: float = 3.0  # seconds per run at one size
+    query_cap: int | None = None  # default: 20x the budget, at least 1,000
+
+    def __post_init__(self) -> None:
+        if not _ID.match(self.id):
+            raise ValueError(f"exercise id must look like '03.1', got {self.id!r}")
+        if len(self.sizes) < 1 or list(self.sizes) != sorted(set(self.sizes)):
+            raise ValueError(f"{self.id}: sizes must be increasing, got {self.sizes!r}")
+        if any(s < 1 for s in self.sizes):
+            raise ValueError(f"{self.id}: sizes must be positive, got {self.sizes!r}")
+
+    @property
+    def lesson(self) -> str:
+        """``"03"`` for exercise ``"03.1"``."""
+        return self.id.split(".", 1)[0]
+
+    @property
+    def budget(self) -> int | None:
+        """The query budget declared by a :class:`Budget` check, if any."""
+        return next((c.queries for c in self.checks if isinstance(c, Budget)), None)
+
+    @property
+    def cap(self) -> int:
+        """Queries after which a run is stopped: only runaway loops get there."""
+        if self.query_cap is not None:
+            return self.query_cap
+        return max(20 * (self.budget or 0), 1000)

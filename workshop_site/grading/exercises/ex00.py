@@ -1,0 +1,53 @@
+"""Lesson 00 (welcome): two warm-ups on the shop's data, one query each."""
+
+from __future__ import annotations
+
+from workshop_site.grading.checks import Budget, Result
+from workshop_site.grading.exercise import Exercise, Rows
+from workshop_site.shop.models import Customer
+
+
+def waiting_customers_count() -> int:
+    return Customer.objects.filter(welcome_letter_sent=False).count()
+
+
+def newest_waiting_names() -> list[str]:
+    waiting = Customer.objects.filter(welcome_letter_sent=False).order_by("-created_at")
+    return list(waiting.values_list("name", flat=True)[:5])
+
+
+CUSTOMERS = Rows("customers", lambda: Customer.objects.count())
+
+EXERCISES = [
+    Exercise(
+        id="00.1",
+        title="How many customers are waiting for their welcome letter?",
+        reference=waiting_customers_count,
+        returns=int,
+        expects="an int: the number of customers",
+        rows=CUSTOMERS,
+        checks=(Result(), Budget(queries=1)),
+        hints=(
+            "A customer who is waiting has `welcome_letter_sent=False`: filter on it.",
+            "`Customer.objects.filter(welcome_letter_sent=False)` is the right queryset. "
+            "Let the database count the rows instead of loading them into Python.",
+            "`.count()` on the queryset runs one `SELECT COUNT(*)` query.",
+        ),
+    ),
+    Exercise(
+        id="00.2",
+        title="The five newest customers waiting for their letter",
+        reference=newest_waiting_names,
+        returns=list,
+        expects="a list of 5 names (strings), newest customer first",
+        rows=CUSTOMERS,
+        checks=(Result(ordered=True), Budget(queries=1)),
+        hints=(
+            "Start from the waiting customers, as in 00.1; newest means the latest `created_at`.",
+            '`.order_by("-created_at")` sorts newest first; slicing a queryset (`[:5]`) '
+            "becomes a `LIMIT` in SQL.",
+            'Only the names are needed: `.values_list("name", flat=True)` returns plain '
+            "strings; wrap the queryset in `list(...)`.",
+        ),
+    ),
+]

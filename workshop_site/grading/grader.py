@@ -1,0 +1,178 @@
+"""``grade(exercise, fn)``: run the learner's function and decide, in the issue's order.
+
+1. it raised (or is not written yet, ran too long, ran too many queries, returned the
+   wrong kind of value) — measured at each size, stopping at the first that fails;
+2. it changed the data, in an exercise that only reads;
+3. then the exercise's checks by stage: the result, the query count as data grows, the
+   budget and the SQL's shape, memory and time against the reference.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import replace
+from typing import Any
+
+from workshop_site.grading.advice import short_sql
+from workshop_site.grading.attempt import Attempt, ReferenceFailed
+from workshop_site.grading.exercise import Exercise
+from workshop_site.grading.kinds import failure_label
+from workshop_site.grading.problems import PROBLEMS, Problem
+from workshop_site.grading.registry import UnknownExercise, get
+from workshop_site.grading.sandbox import Run
+from workshop_site.grading.verdict import Verdict
+
+__all__ = ["grade"]
+
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER"})
+
+
+def grade(exercise: Exercise | str, fn: Any, *, progress: bool = True) -> Verdict:
+    """Grade ``fn`` against ``exercise`` (an id such as "03.1", or a declaration).
+
+    Never raises: the learner's exceptions are the verdict, and a failure of the grader
+    itself is a verdict with status "error".
+    """
+    began = time.perf_counter()
+    exercise_id = exercise.id if isinstance(exercise, Exercise) else str(exercise)
+    try:
+        declared = exercise if isinstance(exercise, Exercise) else get(exercise)
+        verdict = _grade(declared, fn, progress=progress)
+    except UnknownExercise as exc:
+        verdict = _error(exercise_id, "", str(exc))
+    except ReferenceFailed as exc:
+        verdict = _error(exercise_id, "", f"{exc} — a bug in the exercise: tell the instructor")
+    except KeyboardInterrupt:
+        verdict = _error(exercise_id, "", "you interrupted the check (Kernel → Interrupt)")
+    except Exception as exc:
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        verdict = _error(
+            exercise_id,
+            "",
+            f"the grader itself failed ({type(exc).__name__}: {exc}, at "
+            f"{where.filename}:{where.lineno}) — tell the instructor",
+        )
+    return _timed(verdict, time.perf_counter() - began)
+
+
+def _timed(verdict: Verdict, seconds: float) -> Verdict:
+    return replace(verdict, seconds=seconds)
+
+
+def _error(exercise_id: str, title: str, message: str) -> Verdict:
+    return Verdict(
+        exercise_id, title, "error", kind="error", reason=PROBLEMS["error"], message=message
+    )
+
+
+def _django_ready() -> bool:
+    from django.apps import apps
+
+    return apps.ready
+
+
+def _grade(exercise: Exercise, fn: Any, *, progress: bool) -> Verdict:
+    if not _django_ready():
+        return _error(exercise.id, exercise.title, "run `lab.start()` first: it sets up the shop")
+    if not callable(fn):
+        return _fail(
+            exercise,
+            Problem(
+                "usage",
+                f"pass your function itself, without calling it: "
+                f'`lab.check("{exercise.id}", my_function)` — got a {type(fn).__name__}',
+            ),
+        )
+    attempt = Attempt(exercise, fn, progress=progress)
+    for size in exercise.sizes:
+        run = attempt.measure(fn, size=size)
+        attempt.runs.append(run)
+        if run.problem is not None:
+            return _fail(exercise, run.problem, attempt=attempt)
+    notes = _committed_notes(attempt.runs)
+    if exercise.read_only:
+        problem = _writes(attempt.runs)
+        if problem is not None:
+            return _fail(exercise, problem, attempt=attempt, notes=notes)
+    figures: list[str] = []
+    for check in sorted(exercise.checks, key=lambda c: c.stage):
+        outcome = check.evaluate(attempt)
+        if not outcome.passed:
+            return Verdict(
+                exercise.id,
+                exercise.title,
+                "fail",
+                kind=check.kind,
+                reason=check.failure,
+                message=outcome.message,
+                queries=_queries(attempt),
+                notes=notes,
+            )
+        figures.extend(outcome.figures)
+    largest = attempt.runs[-1]
+    figures.append(f"{largest.seconds * 1000:.1f} ms {attempt.where(largest.size)}")
+    return Verdict(
+        exercise.id,
+        exercise.title,
+        "pass",
+        figures=tuple(figures),
+        queries=_queries(attempt),
+        notes=notes,
+    )
+
+
+def _queries(attempt: Attempt) -> dict[int, int]:
+    return {run.size: run.queries for run in attempt.runs}
+
+
+def _fail(
+    exercise: Exercise,
+    problem: Problem,
+    *,
+    attempt: Attempt | None = None,
+    notes: tuple[str, ...] | None = None,
+) -> Verdict:
+    if notes is None:
+        notes = _committed_notes(attempt.runs) if attempt else ()
+    return Verdict(
+        exercise.id,
+        exercise.title,
+        "todo" if problem.kind == "todo" else "fail",
+        kind=problem.kind,
+        reason=failure_label(problem.kind),
+        message=problem.message,
+        queries=_queries(attempt) if attempt else {},
+        notes=notes,
+    )
+
+
+def _committed_notes(runs: list[Run]) -> tuple[str, ...]:
+    notes = []
+    for run in runs:
+        if run.changes:
+            notes.append(
+                f"your code committed changes to the grading data at size {run.size} "
+                f"({'; '.join(run.changes)}); the grader restored it"
+            )
+    return tuple(notes)
+
+
+def _writes(runs: list[Run]) -> Problem | None:
+    for run in runs:
+        for query in run.log:
+            verb = query.sql.lstrip().split(None, 1)[0].upper() if query.sql.strip() else ""
+            if verb in _WRITES:
+                where = f" ({query.source.short})" if query.source else ""
+                return Problem(
+                    "writes",
+                    f"your function changed the data: `{short_sql(query)}`{where}. This "
+                    "exercise only reads: the change was rolled back, nothing is lost.",
+                )
+        if run.changes:
+            return Problem(
+                "writes",
+                f"your function committed changes to the data ({'; '.join(run.changes)}). "
+                "This exercise only reads.",
+            )
+    return None

@@ -1,0 +1,71 @@
+"""Check kinds: the pluggable part of an exercise declaration.
+
+A check kind is a frozen dataclass deriving from :class:`Check`, registered with
+:func:`register`. Its options are the dataclass fields; ``evaluate(attempt)`` looks at
+the learner's measured runs (``attempt.runs``), the reference's (``attempt.reference``),
+or runs whatever it needs in the grader's sandbox (``attempt.measure``), and returns an
+:class:`Outcome`. Kinds run in ``stage`` order and the first failure is the verdict, so
+the learner hears about a wrong result before a query budget.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from workshop_site.grading.problems import PROBLEMS
+
+if TYPE_CHECKING:
+    from workshop_site.grading.attempt import Attempt
+
+__all__ = ["Check", "Outcome", "register", "kinds", "failure_label"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one check found: passed or not, and the words to show."""
+
+    passed: bool
+    message: str = ""  # when it failed: what is wrong and what to try
+    figures: tuple[str, ...] = ()  # when it passed: what was measured
+
+
+class Check(ABC):
+    """The base of every check kind (see the module's docstring)."""
+
+    #: The kind's name in declarations, progress files and reports, e.g. ``"budget"``.
+    kind: ClassVar[str]
+    #: A failure's short label in reports, e.g. ``"over the query budget"``.
+    failure: ClassVar[str]
+    #: Order among the exercise's checks: result 10, scaling 20, budget/shape 30, ratios 40.
+    stage: ClassVar[int] = 50
+
+    @abstractmethod
+    def evaluate(self, attempt: Attempt) -> Outcome:
+        """Look at the attempt and say whether this check passed."""
+
+
+_KINDS: dict[str, type[Check]] = {}
+
+
+def register[C: type[Check]](cls: C) -> C:
+    """Class decorator: make a check kind known by its ``kind`` name."""
+    existing = _KINDS.get(cls.kind)
+    if existing is not None and existing is not cls:
+        raise ValueError(f"check kind {cls.kind!r} is already {existing.__qualname__}")
+    _KINDS[cls.kind] = cls
+    return cls
+
+
+def kinds() -> dict[str, type[Check]]:
+    """Every registered check kind, by name."""
+    return dict(_KINDS)
+
+
+def failure_label(kind: str) -> str:
+    """The short label of a failure of ``kind`` (a check kind or a problem)."""
+    if kind in PROBLEMS:
+        return PROBLEMS[kind]
+    cls = _KINDS.get(kind)
+    return cls.failure if cls is not None else kind

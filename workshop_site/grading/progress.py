@@ -1,0 +1,198 @@
+"""The learner's progress: every check, hint and solution shown, one JSON line each.
+
+The file is ``progress.jsonl`` in the workspace (``WORKSHOP_PROGRESS`` names another),
+append-only so that two kernels writing at once do not lose lines, and plain enough for
+an instructor's report to read from learners' home folders while a class runs.
+"""
+
+from __future__ import annotations
+
+import getpass
+import html
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from workshop_site.lab.workspace import workspace
+
+__all__ = [
+    "ENV",
+    "progress_file",
+    "record",
+    "read_events",
+    "ExerciseStatus",
+    "summarize",
+    "ProgressTable",
+    "progress",
+]
+
+ENV = "WORKSHOP_PROGRESS"
+_ATTEMPTS = frozenset({"pass", "fail"})  # a stub ("todo") or an "error" is no attempt
+
+
+def progress_file() -> Path:
+    """Where this learner's progress is kept."""
+    override = os.environ.get(ENV)
+    return Path(override) if override else workspace() / "progress.jsonl"
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in some containers
+        return ""
+
+
+def record(event: dict[str, Any]) -> bool:
+    """Append ``event`` (with the time and user); ``False`` if the file cannot be written."""
+    line = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "user": _user(), **event}
+    path = progress_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as file:
+            file.write(json.dumps(line, ensure_ascii=False) + "\n")
+    except OSError:
+        return False
+    return True
+
+
+def read_events(path: Path | None = None) -> list[dict[str, Any]]:
+    """Every event in a progress file, oldest first; a damaged line is skipped."""
+    path = path or progress_file()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    events = []
+    for line in text.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue  # a line cut short by a kernel killed while writing
+        if isinstance(event, dict) and "exercise" in event:
+            events.append(event)
+    return events
+
+
+@dataclass(frozen=True)
+class ExerciseStatus:
+    """One exercise for one learner: passed, attempted or not tried."""
+
+    exercise: str
+    title: str
+    status: str  # "passed" | "attempted" | "not tried"
+    attempts: int = 0
+    last_status: str = ""  # the last check's: pass, fail, todo, error
+    last_reason: str = ""
+    last_queries: dict[str, int] | None = None
+    hints: int = 0
+    solution_seen: bool = False
+    last_time: str = ""
+
+
+def summarize(
+    events: Iterable[dict[str, Any]], exercises: Iterable[tuple[str, str]]
+) -> list[ExerciseStatus]:
+    """Each exercise's status from progress ``events``; ``exercises`` are (id, title)
+    pairs in order. Ids only found in the events (an exercise since removed) come last."""
+    titles = dict(exercises)
+    by_id: dict[str, list[dict[str, Any]]] = {exercise_id: [] for exercise_id in titles}
+    for event in events:
+        by_id.setdefault(str(event["exercise"]), []).append(event)
+    return [_status(key, titles.get(key, ""), found) for key, found in by_id.items()]
+
+
+def _status(exercise_id: str, title: str, events: list[dict[str, Any]]) -> ExerciseStatus:
+    checks = [e for e in events if e.get("event") == "check"]
+    attempts = [e for e in checks if e.get("status") in _ATTEMPTS]
+    passed = any(e.get("status") == "pass" for e in attempts)
+    last = checks[-1] if checks else {}
+    return ExerciseStatus(
+        exercise=exercise_id,
+        title=title,
+        status="passed" if passed else "attempted" if attempts else "not tried",
+        attempts=len(attempts),
+        last_status=last.get("status", ""),
+        last_reason=last.get("reason", ""),
+        last_queries=last.get("queries"),
+        hints=max((int(e.get("number", 0)) for e in events if e.get("event") == "hint"), default=0),
+        solution_seen=any(e.get("event") == "solution" for e in events),
+        last_time=str(events[-1].get("time", "")) if events else "",
+    )
+
+
+_MARKS = {"passed": "✅", "attempted": "❌", "not tried": "·"}
+
+
+def _detail(row: ExerciseStatus) -> str:
+    parts = []
+    if row.attempts:
+        parts.append(f"{row.attempts} attempt{'s' if row.attempts != 1 else ''}")
+    if row.status == "attempted" and row.last_reason:
+        parts.append(f"last: {row.last_reason}")
+    if row.hints:
+        parts.append(f"{row.hints} hint{'s' if row.hints != 1 else ''}")
+    if row.solution_seen:
+        parts.append("solution seen")
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class ProgressTable:
+    """A table of exercises: passed / attempted / not tried."""
+
+    rows: tuple[ExerciseStatus, ...]
+    heading: str = "Your progress"
+
+    def _summary(self) -> str:
+        passed = sum(row.status == "passed" for row in self.rows)
+        tried = sum(row.status == "attempted" for row in self.rows)
+        return f"{passed} of {len(self.rows)} passed, {tried} attempted"
+
+    def __repr__(self) -> str:
+        if not self.rows:
+            return f"{self.heading}: no exercises yet."
+        width = max(len(row.title) for row in self.rows)
+        lines = [f"{self.heading}: {self._summary()}"]
+        for row in self.rows:
+            detail = _detail(row)
+            lines.append(
+                f"{_MARKS[row.status]} {row.exercise:<6}{row.title:<{width}}  {row.status:<10}"
+                + (f"  ({detail})" if detail else "")
+            )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        if not self.rows:
+            return f"<p>{html.escape(self.heading)}: no exercises yet.</p>"
+        cells = "".join(
+            f"<tr><td>{_MARKS[row.status]}</td><td>{html.escape(row.exercise)}</td>"
+            f"<td style='text-align:left'>{html.escape(row.title)}</td>"
+            f"<td>{html.escape(row.status)}</td>"
+            f"<td style='text-align:left'>{html.escape(_detail(row))}</td></tr>"
+            for row in self.rows
+        )
+        return (
+            f"<p><b>{html.escape(self.heading)}</b>: {html.escape(self._summary())}</p>"
+            "<table><tr><th></th><th>exercise</th><th>title</th><th>status</th>"
+            f"<th>details</th></tr>{cells}</table>"
+        )
+
+
+def progress(lesson: str | int | None = None) -> ProgressTable:
+    """Your exercises (one lesson's, or all): passed / attempted / not tried."""
+    from workshop_site.grading.registry import all_exercises, lesson_exercises
+
+    declared = lesson_exercises(lesson) if lesson is not None else all_exercises().values()
+    pairs = [(e.id, e.title) for e in declared]
+    rows = summarize(read_events(), pairs)
+    if lesson is not None:
+        rows = [row for row in rows if row.exercise in dict(pairs)]
+        heading = f"Lesson {int(lesson):02d} exercises"
+    else:
+        heading = "Your progress"
+    return ProgressTable(tuple(rows), heading)

@@ -1,0 +1,60 @@
+"""Every declared exercise: each module of ``workshop_site.grading.exercises`` lists its
+lesson's exercises in ``EXERCISES``."""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import pkgutil
+from functools import cache
+
+from workshop_site.grading.exercise import Exercise
+
+__all__ = ["all_exercises", "get", "lesson_exercises", "UnknownExercise"]
+
+_PACKAGE = "workshop_site.grading.exercises"
+
+
+class UnknownExercise(KeyError):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@cache
+def all_exercises() -> dict[str, Exercise]:
+    """Every declared exercise by id, in id order. Imports the declaring modules, which
+    import the shop's models: call it after ``lab.start()``."""
+    package = importlib.import_module(_PACKAGE)
+    found: dict[str, Exercise] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{_PACKAGE}.{info.name}")
+        for exercise in getattr(module, "EXERCISES", ()):
+            if exercise.id in found:
+                raise ValueError(f"exercise {exercise.id} is declared twice ({info.name})")
+            found[exercise.id] = exercise
+    return dict(sorted(found.items(), key=lambda item: _order(item[0])))
+
+
+def _order(exercise_id: str) -> tuple[int, int]:
+    lesson, number = exercise_id.split(".")
+    return int(lesson), int(number)
+
+
+def get(exercise_id: str) -> Exercise:
+    """The exercise ``exercise_id`` ("03.1"); :class:`UnknownExercise` names close ids."""
+    exercises = all_exercises()
+    exercise = exercises.get(str(exercise_id))
+    if exercise is None:
+        close = difflib.get_close_matches(str(exercise_id), list(exercises), n=3)
+        known = close or list(exercises)
+        raise UnknownExercise(
+            f"there is no exercise {exercise_id!r}; known: {', '.join(known)} "
+            '(ids are strings like "01.1")'
+        )
+    return exercise
+
+
+def lesson_exercises(lesson: str | int) -> list[Exercise]:
+    """The exercises of lesson ``lesson`` ("01" or 1), in order."""
+    prefix = f"{int(lesson):02d}."
+    return [e for e in all_exercises().values() if e.id.startswith(prefix)]

@@ -1,0 +1,252 @@
+"""Where a learner's code runs: a grading database, a transaction that is rolled back, guards.
+
+- **Data the learner has not seen.** Each size has a seeded template with another seed
+  than the lesson's (:data:`GRADING_SEED`), built once per machine like the lesson's
+  (``lab.databases.template``). Code runs on this kernel's working copy of it, never on
+  the template, so even a change committed through the raw connection cannot spoil it.
+- **The learner's own connection is left alone.** For the duration of a run the default
+  alias is a fresh connection to the working copy; the learner's connection object (and
+  any transaction it is in) is put back untouched afterwards.
+- **Guards.** A query cap (an execute wrapper) and a wall-clock limit (a watchdog
+  thread, see ``guards``); afterwards the working copy is checked against the template and
+  restored if anything was committed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import copy
+import os
+import time
+import tracemalloc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.utils import load_backend
+
+from workshop_site.grading.advice import explain
+from workshop_site.grading.guards import (
+    QueryCap,
+    QueryCapExceeded,
+    TimeLimitExceeded,
+    time_limit,
+)
+from workshop_site.grading.integrity import describe_changes, file_digest, table_states
+from workshop_site.grading.problems import Problem, from_exception, where
+from workshop_site.lab.capture import QueryLog, queries
+from workshop_site.lab.databases import copy_database, template
+from workshop_site.lab.workspace import workspace
+
+__all__ = ["GRADING_SEED", "Run", "run", "prepare", "grading_connection", "working_copy"]
+
+#: The lesson's data uses seed 42; grading data uses another, so typed-in answers fail.
+GRADING_SEED = 1729
+_SQLITE = "django.db.backends.sqlite3"
+
+_template_digests: dict[Path, str] = {}
+_copies: set[Path] = set()
+
+
+@dataclass
+class Run:
+    """One call of a function on the grading data at one size, measured."""
+
+    size: int
+    value: Any = None
+    log: QueryLog = field(default_factory=QueryLog)
+    seconds: float = 0.0
+    problem: Problem | None = None
+    peak_memory: int | None = None  # bytes, when measured
+    rows: int | None = None  # the exercise's ``rows`` count at this size
+    changes: list[str] = field(default_factory=list)  # committed changes found (restored)
+
+    @property
+    def queries(self) -> int:
+        return len(self.log)
+
+
+def _sqlite_settings(path: Path) -> dict[str, Any]:
+    settings = copy.deepcopy(connections.settings[DEFAULT_DB_ALIAS])
+    if settings["ENGINE"] != _SQLITE:
+        # The site may run on PostgreSQL; grading always uses the seeded SQLite files.
+        settings.update(ENGINE=_SQLITE, OPTIONS={}, USER="", PASSWORD="", HOST="", PORT="")
+    settings["NAME"] = str(path)
+    return settings
+
+
+@contextmanager
+def grading_connection(path: Path) -> Iterator[BaseDatabaseWrapper]:
+    """Make the default alias a fresh connection to SQLite file ``path`` for the block.
+
+    Swapping the connection object, rather than repointing the learner's, leaves the
+    learner's connection as it was (even an in-memory test database, which Django never
+    closes) and puts it back afterwards.
+    """
+    settings = _sqlite_settings(path)
+    wrapper = load_backend(settings["ENGINE"]).DatabaseWrapper(settings, DEFAULT_DB_ALIAS)
+    original = connections[DEFAULT_DB_ALIAS]
+    connections[DEFAULT_DB_ALIAS] = wrapper
+    try:
+        yield wrapper
+    finally:
+        try:
+            wrapper.close()
+        finally:
+            connections[DEFAULT_DB_ALIAS] = original
+
+
+def _template(size: int, *, progress: bool) -> Path:
+    # template() builds through the default connection; give it one of our own.
+    with grading_connection(Path(os.devnull)):
+        return template(size=size, seed=GRADING_SEED, progress=progress)
+
+
+def prepare(sizes: Iterable[int], *, progress: bool = True) -> list[Path]:
+    """Build (once per machine) the grading templates for ``sizes``."""
+    return [_template(size, progress=progress) for size in sorted(set(sizes))]
+
+
+def _remove_copies() -> None:
+    for path in _copies:
+        for candidate in (path, *(Path(f"{path}{s}") for s in ("-wal", "-shm", "-journal"))):
+            candidate.unlink(missing_ok=True)
+
+
+def working_copy(size: int, *, progress: bool = True) -> tuple[Path, Path]:
+    """This kernel's copy of the grading template for ``size``, and the template.
+
+    Named like the kernel's own database (``kernel-<pid>-...``) so that the lab's clean-up
+    of dead kernels' files removes it too.
+    """
+    source = _template(size, progress=progress)
+    target = workspace() / "kernels" / f"kernel-{os.getpid()}-grading-{source.name}"
+    if target not in _copies or not target.exists():
+        if not _copies:
+            atexit.register(_remove_copies)
+        copy_database(source, target)
+        _copies.add(target)
+    if source not in _template_digests:
+        _template_digests[source] = file_digest(source)
+    return target, source
+
+
+def _verify(target: Path, source: Path) -> list[str]:
+    """What was committed to ``target`` (compared with ``source``); restored if anything."""
+    if file_digest(target) == _template_digests[source]:
+        return []
+    changes = describe_changes(table_states(source), table_states(target), names=_model_names())
+    copy_database(source, target)
+    return changes
+
+
+def _model_names() -> dict[str, str]:
+    from django.apps import apps
+
+    return {m._meta.db_table: m.__name__ for m in apps.get_models(include_auto_created=True)}
+
+
+class _Rollback(Exception):
+    """Leaves the transaction.atomic() block so that everything is rolled back."""
+
+
+@contextmanager
+def _peak_memory(enabled: bool) -> Iterator[list[int]]:
+    peak = [0]
+    if not enabled:
+        yield peak
+        return
+    was_tracing = tracemalloc.is_tracing()
+    if not was_tracing:
+        tracemalloc.start()
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    try:
+        yield peak
+    finally:
+        peak[0] = max(0, tracemalloc.get_traced_memory()[1] - base)
+        if not was_tracing:
+            tracemalloc.stop()
+
+
+def _interrupt(wrapper: BaseDatabaseWrapper) -> None:
+    raw = wrapper.connection  # read once: the kernel thread may be closing it
+    if raw is not None:
+        raw.interrupt()
+
+
+def run(
+    fn: Callable[[], Any],
+    *,
+    size: int,
+    accept: Callable[[Any], Any],
+    cap: int,
+    seconds: float,
+    count_rows: Callable[[], int] | None = None,
+    memory: bool = False,
+    progress: bool = True,
+) -> Run:
+    """Call ``fn`` on the grading data for ``size`` and measure it; never raises.
+
+    ``accept`` turns the returned value into the one to compare (or a ``Problem``); it
+    runs inside the measured block, so evaluating a lazy result counts.
+    """
+    target, source = working_copy(size, progress=progress)
+    result = Run(size=size)
+    cap_wrapper = QueryCap(cap)
+    fired = False
+    with grading_connection(target) as wrapper:
+        try:
+            with transaction.atomic(), queries() as log, wrapper.execute_wrapper(cap_wrapper):
+                result.log = log
+                with (
+                    time_limit(seconds, interrupt=lambda: _interrupt(wrapper)) as watchdog,
+                    _peak_memory(memory) as peak,
+                ):
+                    began = time.perf_counter()
+                    try:
+                        value = accept(fn())
+                    finally:
+                        result.seconds = time.perf_counter() - began
+                        fired = watchdog.fired
+                result.peak_memory = peak[0] if memory else None
+                if isinstance(value, Problem):
+                    result.problem = value
+                else:
+                    result.value = value
+                raise _Rollback
+        except _Rollback:
+            pass
+        except BaseException as exc:  # the learner's code: anything at all
+            result.problem = _stopped(
+                exc, fired=fired, cap=cap_wrapper, seconds=seconds, log=result.log
+            )
+        if count_rows is not None and result.problem is None:
+            result.rows = count_rows()
+    result.changes = _verify(target, source)
+    return result
+
+
+def _stopped(
+    exc: BaseException, *, fired: bool, cap: QueryCap, seconds: float, log: QueryLog
+) -> Problem:
+    if isinstance(exc, TimeLimitExceeded) or fired:
+        line = where(exc)
+        at = f", at {line}" if line else ""
+        return Problem(
+            "timeout",
+            f"stopped after {seconds:g} s: your function was still running "
+            f"({cap.count:,} queries so far){at}. An endless loop?",
+        )
+    if isinstance(exc, QueryCapExceeded) or cap.tripped:
+        why = explain(log)
+        return Problem(
+            "query-cap",
+            f"stopped after {cap.cap:,} queries: far more than this exercise needs"
+            + (f" — {why}" if why else ". A query inside a loop that never ends?"),
+        )
+    return from_exception(exc)
