@@ -31,6 +31,12 @@ _EXPORTS: dict[str, str] = {
     "plot": "plots",
     # latency: a simulated network round trip per query
     "latency": "latency",
+    # grading: the graded exercises (a full module path: they live in workshop_site.grading)
+    "check": "workshop_site.grading.api",
+    "exercises": "workshop_site.grading.api",
+    "hint": "workshop_site.grading.hints",
+    "solution": "workshop_site.grading.hints",
+    "progress": "workshop_site.grading.progress",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -40,7 +46,8 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"workshop_site.lab has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"workshop_site.lab.{module}"), name)
+    path = module if "." in module else f"workshop_site.lab.{module}"
+    value = getattr(importlib.import_module(path), name)
     globals()[name] = value
     return value
 
