@@ -37,6 +37,20 @@ _EXPORTS: dict[str, str] = {
     "hint": "workshop_site.grading.hints",
     "solution": "workshop_site.grading.hints",
     "progress": "workshop_site.grading.progress",
+    # traffic and monitoring: the shop under load (notebook 02)
+    "traffic": "traffic",
+    "TrafficRun": "traffic",
+    "request_log": "routes",
+    "route_stats": "routes",
+    "plot_routes": "route_charts",
+    "plot_metrics": "route_charts",
+    "trace": "trace",
+    "otel_trace": "otel",
+    "AlertRule": "alerts",
+    "alert": "alerts",
+    "alerts": "alerts",
+    "serving": "deploys",
+    "bad_deploy": "deploys",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponseBase
 from workshop_site.monitoring.spans import Trace, current_trace, span
 from workshop_site.monitoring.store import STORE, RequestRecord
 
-__all__ = ["RequestMonitorMiddleware", "ViewMonitorMiddleware", "UNMATCHED"]
+__all__ = ["RequestMonitorMiddleware", "ViewMonitorMiddleware", "UNMATCHED", "sql_span_name"]
 
 #: The route of a request no URL pattern matched.
 UNMATCHED = "(unmatched)"
@@ -30,11 +30,17 @@ UNMATCHED = "(unmatched)"
 _SQL_TABLE = re.compile(r'\b(?:FROM|INTO|UPDATE)\s+["`]?([\w.]+)', re.IGNORECASE)
 
 
-def _sql_name(sql: str) -> str:
+def sql_span_name(sql: str) -> str:
     """``SELECT shop_listing``: the statement's verb and first table, as APMs name them."""
     verb = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else "SQL"
     table = _SQL_TABLE.search(sql)
     return f"{verb} {table.group(1)}" if table else verb
+
+
+def _view_path(match: Any) -> str:
+    """``workshop_site.shop.views.home``: the function that served, as APMs name it."""
+    func = getattr(match.func, "view_class", match.func)
+    return f"{func.__module__}.{func.__qualname__}"
 
 
 class _SqlSpans:
@@ -45,7 +51,9 @@ class _SqlSpans:
         self.alias = alias
 
     def __call__(self, execute: Callable, sql: str, params: Any, many: bool, context: Any) -> Any:
-        opened = self.trace.open(_sql_name(sql), kind="sql", sql=sql, alias=self.alias, many=many)
+        opened = self.trace.open(
+            sql_span_name(sql), kind="sql", sql=sql, alias=self.alias, many=many
+        )
         try:
             return execute(sql, params, many, context)
         except Exception as exc:
@@ -77,7 +85,7 @@ class RequestMonitorMiddleware:
                 trace.close_all()
         cpu = time.thread_time() - cpu_before
         match = getattr(request, "resolver_match", None)
-        route = match.route if match is not None else UNMATCHED
+        route = f"/{match.route}" if match is not None else UNMATCHED
         root.attributes.update(route=route, status=response.status_code)
         record = RequestRecord(
             seq=STORE.next_seq(),
@@ -85,7 +93,7 @@ class RequestMonitorMiddleware:
             method=request.method or "",
             path=request.path,
             route=route,
-            view=match.view_name if match is not None else "",
+            view=_view_path(match) if match is not None else "",
             status=response.status_code,
             duration_ms=root.duration * 1000,
             queries=trace.queries,
@@ -122,8 +130,8 @@ class ViewMonitorMiddleware:
     def process_view(self, request: HttpRequest, view_func: Any, *args: Any) -> None:
         trace = current_trace()
         view = trace.innermost("view") if trace is not None else None
-        if view is not None and request.resolver_match is not None:
-            view.name = f"view {request.resolver_match.view_name}"
+        if view is not None:
+            view.name = f"view {getattr(view_func, '__qualname__', view_func)}"
 
     def process_template_response(self, request: HttpRequest, response: Any) -> Any:
         trace = current_trace()

@@ -29,8 +29,8 @@ class RequestRecord:
     started_at: float  # Unix time
     method: str
     path: str
-    route: str  # the URL pattern ("products/<str:slug>/"), not the path
-    view: str  # "shop:product_detail"
+    route: str  # the URL pattern ("/products/<str:slug>/"), not the path
+    view: str  # the function that served: "workshop_site.shop.views.product_detail"
     status: int
     duration_ms: float
     queries: int

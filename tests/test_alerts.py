@@ -1,0 +1,67 @@
+"""Alert rules over recorded traffic: they fire on a bad deploy, not on clean traffic."""
+
+from __future__ import annotations
+
+import pytest
+
+from workshop_site.lab.alerts import AlertRule, alert, alerts
+from workshop_site.lab.traffic import traffic
+from workshop_site.monitoring import RequestRecord
+
+HOME_QUERIES = AlertRule(
+    "home N+1", metric="queries", stat="p95", threshold=10, route="/", window=5, for_windows=2
+)
+
+
+def _records(durations, *, status=200, first=1):
+    return [
+        RequestRecord(i, 0.0, "GET", "/", "/", "v", status, d, 1, 0.0, 1.0, release="v1")
+        for i, d in enumerate(durations, start=first)
+    ]
+
+
+def test_fires_after_the_bad_deploy_and_not_on_clean_traffic(seeded):
+    clean = alert(HOME_QUERIES, traffic(n=200, seed=3, progress=False))
+    bad = alert(HOME_QUERIES, traffic(n=200, seed=3, progress=False, bad_deploy_at=100))
+    assert not clean.fired and clean.fired_at is None
+    assert bad.fired
+    first = bad.windows[bad.windows["firing"]].iloc[0]
+    assert first["release"] == "v2"
+    assert bad.windows[bad.windows["release"] == "v1"]["breach"].sum() == 0
+    assert "FIRED" in bad.message() and "quiet" in clean.message()
+
+
+def test_needs_consecutive_breaching_windows():
+    # Windows of 2 requests, p95 (linear) per window: 10, 95.5, 10, 95.5, 95.5
+    durations = [10, 10, 5, 100, 10, 10, 5, 100, 5, 100]
+    rule = AlertRule("p95", metric="duration_ms", threshold=50, window=2, for_windows=2)
+    result = alert(rule, _records(durations))
+    assert list(result.windows["value"].round(2)) == [10, 95.25, 10, 95.25, 95.25]
+    assert list(result.windows["breach"]) == [False, True, False, True, True]
+    assert list(result.windows["firing"]) == [False, False, False, False, True]
+    assert result.fired_at == 10
+
+
+def test_error_rate_rule_and_partial_window_left_out():
+    records = _records([1] * 6) + _records([1] * 5, status=503, first=7)
+    rule = AlertRule("5xx", metric="error", stat="rate", threshold=0.4, window=4, for_windows=1)
+    result = alert(rule, records)
+    assert list(result.windows["value"]) == [0.0, 0.5]  # the last 3 requests wait
+    assert result.fired
+
+
+def test_rule_validation_and_summary_table():
+    with pytest.raises(ValueError, match="metric"):
+        AlertRule("x", metric="latency", threshold=1)
+    with pytest.raises(ValueError, match="stat"):
+        AlertRule("x", metric="queries", stat="p42", threshold=1)
+    table = alerts([HOME_QUERIES], _records([1, 2, 3]))
+    assert table.loc["home N+1", "fired"] == False  # noqa: E712 (a numpy bool)
+    assert "p95 of queries on route / > 10" in table.loc["home N+1", "condition"]
+
+
+def test_alert_plot_marks_threshold_and_deploy(seeded):
+    result = alert(HOME_QUERIES, traffic(n=120, seed=3, progress=False, bad_deploy_at=60))
+    ax = result.plot().axes[0]
+    assert ax.get_title().startswith("home N+1") and ax.get_xlabel() and ax.get_ylabel()
+    assert any("deploy v2" in t.get_text() for t in ax.texts)

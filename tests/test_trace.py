@@ -1,0 +1,56 @@
+"""lab.trace() and lab.otel_trace(): one request's spans, with every SQL query."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from workshop_site.lab.otel import otel_trace
+from workshop_site.lab.trace import trace
+
+
+def test_trace_has_every_query_and_flags_the_repeated_ones(seeded):
+    url = reverse("shop:product_list_naive") + "?per_page=4"
+    with CaptureQueriesContext(connection) as captured:
+        Client().get(url)
+    # Read now: CaptureQueriesContext reads Django's query log lazily, and the next
+    # request clears that log.
+    expected = len(captured)
+    result = trace(url)
+    sql = result.queries()
+    assert len(sql) == expected == 4 * 4 + 1
+    repeated = result.repeated()
+    assert set(repeated["count"]) == {4}  # product, brand, images, categories: once per card
+    assert sql["repeated"].sum() == 16
+    assert "ran 4 times" in result.summary()
+    frame = result.frame()
+    assert frame["start_ms"].is_monotonic_increasing
+    assert frame.loc[0, "kind"] == "request" and frame.loc[0, "depth"] == 0
+
+
+def test_trace_of_the_optimized_page_has_no_repeats(seeded):
+    result = trace(reverse("shop:product_list") + "?per_page=4")
+    assert len(result.queries()) == 3 and result.repeated().empty
+    figure = result.plot()
+    assert "3 queries" in figure.axes[0].get_title()
+
+
+def test_otel_trace_nests_sql_spans_under_the_django_request_span(seeded):
+    middleware = list(settings.MIDDLEWARE)
+    result = otel_trace(reverse("shop:product_list_naive") + "?per_page=2")
+    root = result.root
+    assert root.attributes["http.route"] == "products/naive/"
+    assert root.kind.name == "SERVER"
+    children = [s for s in result.spans if s.parent is not None]
+    assert len(children) == 2 * 4 + 1
+    assert all(s.parent.span_id == root.context.span_id for s in children)
+    assert all(s.attributes["db.system"] == "sqlite" for s in children)
+    frame = result.frame()
+    assert frame["repeated"].sum() == 8
+    # Instrumenting is undone: the settings' middleware list is as it was.
+    assert list(settings.MIDDLEWARE) == middleware
+    home = otel_trace(reverse("shop:home")).root
+    assert home.attributes["http.status_code"] == 200

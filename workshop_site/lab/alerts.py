@@ -1,0 +1,176 @@
+"""Alert rules evaluated over recorded traffic: "I am alerted in case of error / latency issues".
+
+A rule is what an APM's monitor is: a metric of the requests (``duration_ms``,
+``queries``, ``db_ms``, ``cpu_ms``, or ``error`` for 5xx responses), a statistic over a
+window (``p95``, ``mean``, ``rate``...), a threshold, and how many consecutive windows must
+breach it before it fires (Prometheus' ``for:``), so one slow request does not page
+anyone. Windows are counted in requests, not minutes: simulated traffic has no clock.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from workshop_site.lab.routes import request_log
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["AlertRule", "AlertEvaluation", "alert", "alerts"]
+
+_STATS = {
+    "p50": lambda s: s.quantile(0.50),
+    "p95": lambda s: s.quantile(0.95),
+    "p99": lambda s: s.quantile(0.99),
+    "mean": lambda s: s.mean(),
+    "max": lambda s: s.max(),
+    "rate": lambda s: s.mean(),  # of a boolean metric: the share of True
+}
+_METRICS = ("duration_ms", "queries", "db_ms", "cpu_ms", "template_ms", "external_ms", "error")
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """Fire when ``stat`` of ``metric`` over each window of ``window`` requests (of
+    ``route``, or of all traffic) is above ``threshold`` for ``for_windows`` windows."""
+
+    name: str
+    metric: str
+    threshold: float
+    stat: str = "p95"
+    route: str | None = None
+    window: int = 50
+    for_windows: int = 2
+
+    def __post_init__(self) -> None:
+        if self.metric not in _METRICS:
+            raise ValueError(f"{self.name}: metric {self.metric!r} is not one of {_METRICS}")
+        if self.stat not in _STATS:
+            raise ValueError(f"{self.name}: stat {self.stat!r} is not one of {tuple(_STATS)}")
+        if self.window < 1 or self.for_windows < 1:
+            raise ValueError(f"{self.name}: window and for_windows must be at least 1")
+
+    def describe(self) -> str:
+        where = f"route {self.route}" if self.route else "all routes"
+        return (
+            f"{self.stat} of {self.metric} on {where} > {self.threshold:g} "
+            f"for {self.for_windows} windows of {self.window} requests"
+        )
+
+
+@dataclass
+class AlertEvaluation:
+    """A rule over some traffic: the value per window and when (if ever) it fired."""
+
+    rule: AlertRule
+    windows: pd.DataFrame  # window, first_seq, last_seq, release, requests, value, breach, firing
+
+    @property
+    def fired(self) -> bool:
+        return bool(self.windows["firing"].any())
+
+    @property
+    def fired_at(self) -> int | None:
+        """The ``seq`` of the last request of the first firing window."""
+        firing = self.windows[self.windows["firing"]]
+        return None if firing.empty else int(firing["last_seq"].iloc[0])
+
+    def message(self) -> str:
+        if not self.fired:
+            peak = self.windows["value"].max() if not self.windows.empty else float("nan")
+            return f"✅ {self.rule.name}: quiet (highest window {peak:.3g}; {self.rule.describe()})"
+        first = self.windows[self.windows["firing"]].iloc[0]
+        return (
+            f"🔔 {self.rule.name} FIRED at request #{self.fired_at} (release "
+            f"{first['release']}): {self.rule.stat} of {self.rule.metric} = {first['value']:.3g}"
+            f" > {self.rule.threshold:g} for {self.rule.for_windows} windows in a row"
+        )
+
+    def plot(self) -> Figure:
+        """The statistic per window against the threshold, firing windows marked."""
+        import matplotlib.pyplot as plt
+
+        w = self.windows
+        fig, ax = plt.subplots(figsize=(10, 3.8))
+        ax.plot(w["last_seq"], w["value"], marker="o", color="#2c3e50", label=self.rule.stat)
+        ax.axhline(self.rule.threshold, color="#e67e22", linestyle="--", label="threshold")
+        firing = w[w["firing"]]
+        ax.scatter(
+            firing["last_seq"], firing["value"], color="#c0392b", zorder=3, s=60, label="firing"
+        )
+        for seq, release in _release_starts(w):
+            ax.axvline(seq, color="#7f8c8d", linestyle=":")
+            ax.annotate(f"deploy {release}", (seq, ax.get_ylim()[1]), fontsize=8, va="top")
+        unit = "ms" if self.rule.metric.endswith("_ms") else self.rule.metric
+        ax.set(
+            title=f"{self.rule.name}: {self.rule.describe()}",
+            xlabel="request number (end of window)",
+            ylabel=f"{self.rule.stat} ({unit})",
+        )
+        ax.legend(loc="upper left", fontsize=8)
+        fig.tight_layout()
+        plt.close(fig)
+        return fig
+
+    def __repr__(self) -> str:
+        return self.message()
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self.message())}</p>"
+
+
+def _release_starts(windows: pd.DataFrame) -> list[tuple[int, str]]:
+    changes = windows["release"] != windows["release"].shift()
+    return [(int(r.first_seq), str(r.release)) for r in windows[changes].iloc[1:].itertuples()]
+
+
+def alert(rule: AlertRule, data: Any = None) -> AlertEvaluation:
+    """Evaluate ``rule`` over ``data`` (a traffic run, records, or the whole store)."""
+    log = request_log(data).sort_values("seq")
+    if rule.route is not None:
+        log = log[log["route"] == rule.route]
+    values = log["status"] >= 500 if rule.metric == "error" else log[rule.metric]
+    rows = []
+    breaches = 0
+    # Tumbling windows; a last partial window is left out, as a monitor waits for it.
+    for index, start in enumerate(range(0, len(log) - rule.window + 1, rule.window)):
+        chunk = slice(start, start + rule.window)
+        value = float(_STATS[rule.stat](values.iloc[chunk]))
+        breach = value > rule.threshold
+        breaches = breaches + 1 if breach else 0
+        rows.append(
+            {
+                "window": index,
+                "first_seq": int(log["seq"].iloc[start]),
+                "last_seq": int(log["seq"].iloc[start + rule.window - 1]),
+                "release": log["release"].iloc[start + rule.window - 1],
+                "requests": rule.window,
+                "value": value,
+                "breach": breach,
+                "firing": breaches >= rule.for_windows,
+            }
+        )
+    columns = ["window", "first_seq", "last_seq", "release", "requests", "value"]
+    return AlertEvaluation(rule, pd.DataFrame(rows, columns=[*columns, "breach", "firing"]))
+
+
+def alerts(rules: Iterable[AlertRule], data: Any = None) -> pd.DataFrame:
+    """Evaluate several rules; one row per rule: fired or not, when, and the message."""
+    rows = []
+    for rule in rules:
+        result = alert(rule, data)
+        rows.append(
+            {
+                "rule": rule.name,
+                "condition": rule.describe(),
+                "fired": result.fired,
+                "fired_at_request": result.fired_at,
+                "message": result.message(),
+            }
+        )
+    return pd.DataFrame(rows).set_index("rule")

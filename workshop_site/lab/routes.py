@@ -1,0 +1,97 @@
+"""``lab.route_stats()``: per-route tables from the monitoring records, as an APM shows them.
+
+The talk's list of what to watch: the most used routes (``requests``), the slowest
+(``p50_ms``/``p95_ms``/``p99_ms``), and the routes where the server spends the most time
+(``total_ms`` = requests × mean). Latency is only one metric, so each route also gets its
+share of time in the database, queries per request, CPU time and error rates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from workshop_site.lab.traffic import TrafficRun
+    from workshop_site.monitoring.store import RequestRecord
+
+__all__ = ["STAT_COLUMNS", "request_log", "route_stats"]
+
+#: The columns of :func:`route_stats`, in order.
+STAT_COLUMNS = [
+    "requests",
+    "share",
+    "p50_ms",
+    "p95_ms",
+    "p99_ms",
+    "mean_ms",
+    "total_ms",
+    "total_share",
+    "db_share",
+    "queries_per_request",
+    "cpu_ms",
+    "error_rate",
+    "client_error_rate",
+]
+
+
+def request_log(
+    data: TrafficRun | pd.DataFrame | Iterable[RequestRecord] | None = None, *, since: int = 0
+) -> pd.DataFrame:
+    """Recorded requests as a DataFrame: ``data`` (a traffic run, records or a frame) or,
+    by default, everything in the monitoring store after request number ``since``."""
+    from workshop_site.monitoring.store import STORE, records_frame
+
+    if data is None:
+        return STORE.frame(since=since)
+    if isinstance(data, pd.DataFrame):
+        return data
+    frame = getattr(data, "frame", None)
+    if callable(frame):
+        return frame()
+    return records_frame(data)
+
+
+def route_stats(
+    data: TrafficRun | pd.DataFrame | Iterable[RequestRecord] | None = None,
+    *,
+    by: str | list[str] = "route",
+) -> pd.DataFrame:
+    """One row per route (or per ``by`` columns, e.g. ``["route", "release"]``).
+
+    ``data``: a ``TrafficRun``, a DataFrame of records, a list of records, or ``None`` for
+    the whole monitoring store. Sorted by ``total_ms``, the server time a route costs.
+    Percentiles interpolate linearly (pandas' default); ``error_rate`` is the share of
+    5xx responses, ``client_error_rate`` of 4xx; ``db_share`` is DB time / total time.
+    """
+    log = request_log(data)
+    keys = [by] if isinstance(by, str) else list(by)
+    if log.empty:
+        return pd.DataFrame(columns=STAT_COLUMNS, index=pd.Index([], name=keys[0]))
+    log = log.assign(
+        server_error=log["status"] >= 500,
+        client_error=(log["status"] >= 400) & (log["status"] < 500),
+    )
+    grouped = log.groupby(keys, sort=False)
+    duration = grouped["duration_ms"]
+    stats = pd.DataFrame(
+        {
+            "requests": grouped.size(),
+            "p50_ms": duration.quantile(0.50),
+            "p95_ms": duration.quantile(0.95),
+            "p99_ms": duration.quantile(0.99),
+            "mean_ms": duration.mean(),
+            "total_ms": duration.sum(),
+            "db_ms": grouped["db_ms"].sum(),
+            "queries_per_request": grouped["queries"].mean(),
+            "cpu_ms": grouped["cpu_ms"].mean(),
+            "error_rate": grouped["server_error"].mean(),
+            "client_error_rate": grouped["client_error"].mean(),
+        }
+    )
+    stats["share"] = stats["requests"] / stats["requests"].sum()
+    stats["total_share"] = stats["total_ms"] / stats["total_ms"].sum()
+    stats["db_share"] = (stats["db_ms"] / stats["total_ms"]).where(stats["total_ms"] > 0, 0.0)
+    return stats[STAT_COLUMNS].sort_values("total_ms", ascending=False)
