@@ -41,6 +41,7 @@ def test_growth_flat_linear_and_faster():
     assert linear.kind == "linear" and linear.per_row == pytest.approx(1.0)
     # Time has a fixed part: still linear, at its per-row cost.
     assert growth([10, 100, 1000], [1.0, 3.6, 29.0]).kind == "linear"
+    assert growth([10, 100, 1000], [1.3, 3.9, 19.5]).per_row == pytest.approx(0.02, rel=0.05)
     square = growth([10, 100, 1000], [100, 10_000, 1_000_000])
     assert square.kind == "power" and square.exponent == pytest.approx(2.0)
     assert math.isnan(growth([10, 100], [0, 5]).exponent)

@@ -1,9 +1,9 @@
 """``lab.plot(df)``: queries and time against rows, one curve per variant, side by side.
 
 Each curve is labelled with the growth measured from its points, never typed by hand:
-an affine fit ``y = a + b·rows`` that explains every point says "flat" (when ``b`` adds
-little over the range) or "linear: ~b per row"; otherwise the slope of the log-log fit
-says "grows like rows^p".
+values that barely move are "flat"; an affine fit ``y = a + b·rows`` (on relative
+errors) that explains every point says "linear: ~b per row"; otherwise the slope of the
+log-log fit says "grows like rows^p".
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullLocator
 
 __all__ = ["plot", "growth", "Growth"]
 
@@ -25,7 +27,7 @@ _FONT = {"title": 16, "label": 14, "ticks": 12, "note": 12}
 # An affine fit "explains" the points when none is further than this from it (relative);
 # so does a log-log slope this close to 1 (timings at small sizes are noisy).
 _TOLERANCE = 0.3
-# A slope adding less than this share of the largest value over the range is "flat".
+# Values that move by less than this share of the largest one are "flat".
 _FLAT = 0.2
 
 
@@ -50,8 +52,7 @@ def growth(rows: Sequence[float], values: Sequence[float]) -> Growth:
     """Fit ``values`` against ``rows`` and say how they grow (needs 2+ distinct rows)."""
     if len(set(rows)) < 2:
         raise ValueError(f"growth needs at least 2 different row counts, got {list(rows)!r}")
-    fit = statistics.linear_regression(rows, values)
-    level = statistics.median(values)
+    intercept, slope = _affine_fit(rows, values)
     exponent = math.nan
     if all(v > 0 for v in values):
         exponent = statistics.linear_regression(
@@ -59,16 +60,33 @@ def growth(rows: Sequence[float], values: Sequence[float]) -> Growth:
         ).slope
     top = max(abs(v) for v in values) or 1.0
     explained = all(
-        abs(fit.intercept + fit.slope * r - v) <= _TOLERANCE * max(abs(v), 1e-12)
+        abs(intercept + slope * r - v) <= _TOLERANCE * max(abs(v), 1e-12)
         for r, v in zip(rows, values, strict=True)
     )
-    if abs(fit.slope) * (max(rows) - min(rows)) < _FLAT * top:
+    if max(values) - min(values) < _FLAT * top:
         kind = "flat"
     elif explained or math.isnan(exponent) or abs(exponent - 1) <= 0.15:
         kind = "linear"
     else:
         kind = "power"
-    return Growth(kind=kind, per_row=fit.slope, level=level, exponent=exponent)
+    return Growth(kind=kind, per_row=slope, level=statistics.median(values), exponent=exponent)
+
+
+def _affine_fit(rows: Sequence[float], values: Sequence[float]) -> tuple[float, float]:
+    """``(a, b)`` of ``value ≈ a + b·rows``, fitting relative errors when every value is
+    positive: a fixed cost of 1 ms at 10 rows matters as much as 20 ms at 1,000 rows."""
+    if not all(v > 0 for v in values):
+        fit = statistics.linear_regression(rows, values)
+        return fit.intercept, fit.slope
+    # Least squares on (a + b·x - y) / y: solve the 2x2 normal equations.
+    u = [1 / y for y in values]
+    w = [x / y for x, y in zip(rows, values, strict=True)]
+    uu = sum(a * a for a in u)
+    uw = sum(a * b for a, b in zip(u, w, strict=True))
+    ww = sum(b * b for b in w)
+    su, sw = sum(u), sum(w)
+    det = uu * ww - uw * uw
+    return (su * ww - uw * sw) / det, (uu * sw - uw * su) / det
 
 
 def _queries(n: float) -> str:
@@ -80,7 +98,7 @@ def _queries_per_row(n: float) -> str:
     near = round(n)
     if near >= 1 and abs(n - near) <= 0.05 * near:
         return f"~{near} {'query' if near == 1 else 'queries'}"
-    return f"~{n:.2g} queries"
+    return f"~{_number(n)} queries"
 
 
 def _number(value: float) -> str:
@@ -144,12 +162,21 @@ def _panel(
     values = df[column]
     if df["rows"].max() >= 10 * df["rows"].min():
         ax.set_xscale("log")
+        _plain_ticks(ax.xaxis)
     if (values > 0).all() and values.max() >= 10 * values.min():
         ax.set_yscale("log")
+        _plain_ticks(ax.yaxis)
         ax.set_ylim(top=values.max() * 8)  # room for the labels above the highest curve
     else:
         ax.set_ylim(bottom=0, top=max(values.max() * 1.35, 1))
     _label_curves(ax, labels)
+
+
+def _plain_ticks(axis: Axis) -> None:
+    """Log ticks written 10, 100, 1,000 and no minor ticks: plainer to read from afar than
+    10², and twice as quick to draw (matplotlib typesets 10² with its math renderer)."""
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.10g}"))
+    axis.set_minor_locator(NullLocator())
 
 
 def _label_curves(ax: Axes, labels: list[tuple[float, float, str, str]]) -> None:
