@@ -160,10 +160,8 @@ class ProgressTable:
         lines = [f"{self.heading}: {self._summary()}"]
         for row in self.rows:
             detail = _detail(row)
-            lines.append(
-                f"{_MARKS[row.status]} {row.exercise:<6}{row.title:<{width}}  {row.status:<10}"
-                + (f"  ({detail})" if detail else "")
-            )
+            line = f"{_MARKS[row.status]} {row.exercise:<6}{row.title:<{width}}  {row.status:<10}"
+            lines.append((line + (f"  ({detail})" if detail else "")).rstrip())
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

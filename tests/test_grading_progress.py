@@ -1,0 +1,127 @@
+"""Progress file, lab.progress(), lab.hint(), lab.solution() and lab.check()'s record."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from workshop_site import lab
+from workshop_site.grading.progress import (
+    ProgressTable,
+    progress_file,
+    read_events,
+    record,
+    summarize,
+)
+from workshop_site.shop.models import Customer
+
+
+@pytest.fixture(autouse=True)
+def progress_path(tmp_path, monkeypatch):
+    path = tmp_path / "progress.jsonl"
+    monkeypatch.setenv("WORKSHOP_PROGRESS", str(path))
+    return path
+
+
+def test_records_are_appended_and_read_back(progress_path):
+    assert progress_file() == progress_path
+    assert record({"event": "check", "exercise": "00.1", "status": "fail"})
+    assert record({"event": "check", "exercise": "00.1", "status": "pass"})
+    with progress_path.open("a") as file:
+        file.write('{"event": "check", "exercise": "00.2", "sta')  # a kernel killed mid-line
+    events = read_events()
+    assert [e["status"] for e in events] == ["fail", "pass"]
+    assert all(e["time"] and "user" in e for e in events)
+
+
+def test_summarize_says_passed_attempted_or_not_tried():
+    events = [
+        {"event": "check", "exercise": "01.1", "status": "todo", "reason": "not written yet"},
+        {"event": "check", "exercise": "01.1", "status": "fail", "reason": "wrong result"},
+        {"event": "hint", "exercise": "01.1", "number": 1},
+        {"event": "hint", "exercise": "01.1", "number": 2},
+        {"event": "check", "exercise": "01.1", "status": "pass", "queries": {"100": 1}},
+        {"event": "check", "exercise": "01.2", "status": "todo"},
+        {"event": "check", "exercise": "01.2", "status": "fail", "reason": "query count grows"},
+        {"event": "solution", "exercise": "01.2"},
+        {"event": "check", "exercise": "77.1", "status": "fail"},
+    ]
+    rows = summarize(events, [("01.1", "Labels"), ("01.2", "Totals"), ("01.3", "Later")])
+    by_id = {row.exercise: row for row in rows}
+    assert [row.exercise for row in rows] == ["01.1", "01.2", "01.3", "77.1"]
+    assert by_id["01.1"].status == "passed"
+    assert by_id["01.1"].attempts == 2  # the stub's check is no attempt
+    assert by_id["01.1"].hints == 2
+    assert by_id["01.2"].status == "attempted"
+    assert by_id["01.2"].last_reason == "query count grows"
+    assert by_id["01.2"].solution_seen
+    assert by_id["01.3"].status == "not tried"
+    table = repr(ProgressTable(tuple(rows)))
+    assert "1 of 4 passed, 2 attempted" in table
+    assert "✅ 01.1" in table and "❌ 01.2" in table and "· 01.3" in table
+    assert "last: query count grows" in table
+    assert "<table>" in ProgressTable(tuple(rows))._repr_html_()
+
+
+def test_progress_lists_the_declared_exercises():
+    record({"event": "check", "exercise": "00.1", "status": "pass"})
+    everything = lab.progress()
+    assert [row.exercise for row in everything.rows][:4] == ["00.1", "00.2", "01.1", "01.2"]
+    lesson = lab.progress("00")
+    assert [row.exercise for row in lesson.rows] == ["00.1", "00.2"]
+    assert lesson.rows[0].status == "passed"
+    assert "Lesson 00 exercises: 1 of 2 passed" in repr(lesson)
+
+
+def test_hints_come_one_after_the_other(capsys):
+    lab.hint("01.1")
+    first = capsys.readouterr().out
+    assert "hint 1 of 3" in first and "lab.queries()" in first
+    lab.hint("01.1")
+    assert "hint 2 of 3" in capsys.readouterr().out
+    lab.hint("01.1")
+    lab.hint("01.1")
+    last = capsys.readouterr().out
+    assert last.count("hint 3 of 3") == 2
+    assert 'That was the last hint. `lab.solution("01.1")`' in last
+    lab.hint("01.1", number=1)
+    assert "hint 1 of 3" in capsys.readouterr().out
+    lab.hint("42.1")
+    assert "there is no exercise '42.1'" in capsys.readouterr().out
+
+
+def test_the_solution_asks_first(capsys, progress_path):
+    lab.solution("01.1")
+    asked = capsys.readouterr().out
+    assert 'lab.solution("01.1", confirm=True)' in asked
+    assert "select_related" not in asked
+    assert not read_events()
+    lab.solution("01.1", confirm=True)
+    shown = capsys.readouterr().out
+    assert 'select_related("address")' in shown
+    assert [e["event"] for e in read_events()] == ["solution"]
+
+
+@pytest.fixture
+def db_unblocked(django_db_blocker):
+    with django_db_blocker.unblock():
+        yield
+
+
+def test_check_prints_the_verdict_and_records_the_attempt(capsys, progress_path, db_unblocked):
+    def waiting():
+        return Customer.objects.filter(welcome_letter_sent=False).count()
+
+    def broken():
+        return 1 / 0
+
+    assert lab.check("00.1", waiting) is None
+    assert lab.check("00.1", broken) is None
+    out = capsys.readouterr().out
+    assert "✅ 00.1" in out
+    assert "❌ 00.1" in out and "ZeroDivisionError" in out
+    lines = [json.loads(line) for line in progress_path.read_text().splitlines()]
+    assert [(e["exercise"], e["status"]) for e in lines] == [("00.1", "pass"), ("00.1", "fail")]
+    assert lines[0]["queries"] == {"100": 1, "300": 1}
+    assert lines[1]["kind"] == "raised"
