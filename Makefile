@@ -11,7 +11,7 @@ ifdef OFFLINE
 PIP_ARGS += --no-index --find-links=$(OFFLINE)
 endif
 
-.PHONY: install lab test lint doctor wheelhouse clean reset
+.PHONY: install lab test lint exercises doctor wheelhouse clean reset
 
 $(PY):
 	@py=$$(scripts/find-python) || exit 1; \
@@ -34,6 +34,11 @@ lint: install
 
 test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# exercises/NN_*.ipynb from solutions/NN_*.ipynb (answers replaced by stubs); the test
+# suite fails when they are out of date. See docs/grading.md.
+exercises: install
+	$(PY) -m workshop_site.grading.generate
 
 # Is this machine ready? One line per check, with the fix for each failure.
 doctor: install

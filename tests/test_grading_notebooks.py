@@ -1,0 +1,56 @@
+"""Every check in a solutions notebook passes; every exercises notebook runs to the end,
+each of its checks reporting ❌ "not written yet", nothing raising."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from workshop_site.grading.notebooks import checked_ids
+from workshop_site.grading.progress import read_events
+from workshop_site.notebook_runner import execute_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
+
+
+def _checks(path: Path) -> list[dict]:
+    return [e for e in read_events(path) if e.get("event") == "check"]
+
+
+@pytest.fixture
+def progress(tmp_path, monkeypatch):
+    """A progress file of the test's own; the notebook's kernel inherits the variable."""
+    path = tmp_path / "progress.jsonl"
+    monkeypatch.setenv("WORKSHOP_PROGRESS", str(path))
+    return path
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_every_check_in_a_solutions_notebook_passes(path, progress):
+    run = execute_notebook(path, timeout=120)
+    expected = checked_ids(nbformat.read(path, as_version=4))
+    checks = _checks(progress)
+    assert [c["exercise"] for c in checks] == expected
+    failures = [
+        f"{c['exercise']}: {c['reason']}: {c['message']}" for c in checks if c["status"] != "pass"
+    ]
+    assert not failures, failures
+    assert "❌" not in run.outputs_text()
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.name)
+def test_an_exercises_notebook_runs_to_the_end_with_every_check_open(path, progress):
+    run = execute_notebook(path, timeout=120)  # raises if any cell raised
+    expected = checked_ids(nbformat.read(path, as_version=4))
+    checks = _checks(progress)
+    assert [c["exercise"] for c in checks] == expected
+    assert {c["status"] for c in checks} == {"todo"}
+    text = run.outputs_text()
+    assert "not written yet" in text
+    assert "✅ " + expected[0] not in text
