@@ -1,0 +1,118 @@
+"""The instructor's report: learner × exercise, from re-run notebooks or live progress."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from workshop_site.grading.__main__ import main
+from workshop_site.grading.notebooks import STUB
+from workshop_site.grading.report import learner_name, live, rerun
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _line(summary: str, start: str) -> str:
+    return next(line for line in summary.splitlines() if line.startswith(start))
+
+
+def _write_progress(path: Path, events: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(e) + "\n" for e in events))
+
+
+def _check(exercise, status, reason="", queries=None):
+    return {"event": "check", "exercise": exercise, "status": status, "reason": reason,
+            "queries": queries or {"100": 1, "300": 1}}  # fmt: skip
+
+
+def test_learner_names_come_from_the_folder_or_the_file(tmp_path):
+    assert learner_name(tmp_path / "alice" / "01_instruments.ipynb", tmp_path) == "alice"
+    assert learner_name(tmp_path / "bob.ipynb", tmp_path) == "bob"
+
+
+def test_live_reads_progress_files_from_home_folders(tmp_path):
+    grows = "query count grows with rows"
+    _write_progress(
+        tmp_path / "home" / "alice" / ".django-perf-workshop" / "progress.jsonl",
+        [_check("00.1", "pass"), _check("01.1", "fail", grows, {"100": 11, "300": 26}),
+         _check("01.1", "pass")],
+    )  # fmt: skip
+    _write_progress(
+        tmp_path / "home" / "bob" / ".django-perf-workshop" / "progress.jsonl",
+        [_check("00.1", "todo", "not written yet"), _check("00.1", "fail", "wrong result")]
+        + [_check("01.1", "fail", grows, {"100": 11, "300": 26})] * 3,
+    )
+    report = live([str(tmp_path / "home" / "*" / ".django-perf-workshop" / "progress.jsonl")])
+    assert report.learners == ["alice", "bob"]
+    assert report.cell("alice", "01.1").status == "pass"
+    bob = report.cell("bob", "01.1")
+    assert (bob.status, bob.reason, bob.queries, bob.attempts) == ("fail", grows, "11/26", 3)
+    assert report.cell("bob", "00.1").status == "fail"
+    assert report.cell("bob", "01.2").status == "not tried"
+    summary = report.summary()
+    assert "2 learners" in summary and "read 2 progress files" in summary
+    assert _line(summary, "01.1 Mailing labels").endswith(
+        f"1/2 passed; most common failure: {grows} (1)"
+    )
+    assert f"bob on 01.1 (3 attempts, last: {grows})" in summary
+
+
+def test_the_command_writes_a_csv(tmp_path, capsys):
+    _write_progress(tmp_path / "carol" / "progress.jsonl", [_check("00.1", "pass")])
+    out = tmp_path / "out.csv"
+    assert (
+        main(["report", "--live", str(tmp_path / "*" / "progress.jsonl"), "--csv", str(out)]) == 0
+    )
+    assert "Exercises report: 1 learner" in capsys.readouterr().out
+    rows = list(csv.DictReader(out.open()))
+    assert rows[0] == {
+        "learner": "carol", "exercise": "00.1",
+        "title": "How many customers are waiting for their welcome letter?", "status": "pass",
+        "reason": "", "queries": "1/1", "attempts": "1", "hints": "0", "message": "",
+    }  # fmt: skip
+
+
+def _answer(notebook, function: str, body: str) -> None:
+    """Replace the stub of ``function`` with ``body`` (one line, indented by 4)."""
+    cell = next(c for c in notebook.cells if f"def {function}(" in c.source)
+    cell.source = cell.source.replace(STUB, body)
+
+
+@pytest.mark.notebook
+def test_rerun_two_learners_notebooks(tmp_path):
+    submissions = tmp_path / "submissions"
+    (submissions / "alice").mkdir(parents=True)
+    for name in ("00_welcome.ipynb", "01_instruments.ipynb"):
+        (submissions / "alice" / name).write_bytes((ROOT / "solutions" / name).read_bytes())
+    bob = nbformat.read(ROOT / "exercises" / "01_instruments.ipynb", as_version=4)
+    # An N+1 answer to 01.1; for 01.2, a cell that raises before its check runs.
+    _answer(bob, "welcome_letter_labels", "return welcome_letter_labels_naive()")
+    _answer(bob, "pending_order_totals", "return pending_order_totals_naive()")
+    cell = next(c for c in bob.cells if "def pending_order_totals(" in c.source)
+    cell.source = "undefined_name\n" + cell.source
+    nbformat.write(bob, submissions / "bob.ipynb")
+
+    report = rerun(submissions, jobs=2, timeout=60)
+
+    assert report.learners == ["alice", "bob"]
+    assert {c.exercise: c.status for c in report.cells if c.learner == "alice"} == {
+        "00.1": "pass", "00.2": "pass", "01.1": "pass", "01.2": "pass",
+    }  # fmt: skip
+    naive = report.cell("bob", "01.1")
+    assert (naive.status, naive.reason) == ("fail", "query count grows with rows")
+    first, last = (int(n) for n in naive.queries.split("/"))
+    assert last > first > 2
+    stopped = report.cell("bob", "01.2")
+    assert (stopped.status, stopped.reason) == ("error", "the check did not run")
+    assert "NameError" in stopped.message and "undefined_name" in stopped.message
+    assert report.cell("bob", "00.1").status == "not tried"
+    summary = report.summary()
+    assert "re-ran 3 notebooks" in summary
+    assert _line(summary, "01.1 Mailing labels").endswith(
+        "1/2 passed; most common failure: query count grows with rows (1)"
+    )

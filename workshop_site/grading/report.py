@@ -1,0 +1,310 @@
+"""The instructor's view: one table, learner × exercise → pass / fail / error, with queries.
+
+Two sources, one table:
+
+- :func:`rerun` executes a folder of learners' exercise notebooks headless, each in its
+  own kernel with a time limit per cell, and reads what their ``lab.check`` calls
+  recorded (each run writes to a progress file of its own);
+- :func:`live` reads the progress files learners' kernels are writing right now (on a
+  JupyterHub, in their home folders): who is stuck where, without re-running anything.
+
+Learners' notebooks are code: run ``rerun`` as a user who may run it (a container, an
+account without your keys), as you would any submitted code.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import os
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from workshop_site.grading.notebooks import checked_ids
+from workshop_site.grading.progress import ENV, ExerciseStatus, read_events, summarize
+
+__all__ = ["Cell", "Report", "rerun", "live", "learner_name"]
+
+# Plain ASCII in the grid: emoji widths differ between terminals and break the columns.
+_MARKS = {"pass": "ok", "fail": "FAIL", "not written": "todo", "error": "ERR", "not tried": "-"}
+_STUCK_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One learner's standing on one exercise."""
+
+    learner: str
+    exercise: str
+    title: str
+    status: str  # pass | fail | not written | error | not tried
+    reason: str = ""
+    queries: str = ""  # the last check's count per size, "11/31"
+    attempts: int = 0
+    hints: int = 0
+    message: str = ""
+
+
+@dataclass
+class Report:
+    """The table, and how it was made."""
+
+    cells: list[Cell]
+    source: str  # "re-ran 20 notebooks in 41.2 s" / "read 20 progress files"
+    exercises: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def learners(self) -> list[str]:
+        return sorted({cell.learner for cell in self.cells})
+
+    def cell(self, learner: str, exercise: str) -> Cell | None:
+        return next(
+            (c for c in self.cells if c.learner == learner and c.exercise == exercise), None
+        )
+
+    def write_csv(self, path: Path) -> None:
+        """One row per learner and exercise."""
+        columns = [
+            "learner",
+            "exercise",
+            "title",
+            "status",
+            "reason",
+            "queries",
+            "attempts",
+            "hints",
+            "message",
+        ]
+        with path.open("w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file)
+            writer.writerow(columns)
+            for cell in self.cells:
+                writer.writerow([getattr(cell, column) for column in columns])
+
+    def summary(self) -> str:
+        """What an instructor reads in a minute: per exercise, the grid, who is stuck."""
+        learners = self.learners
+        lines = [
+            f"Exercises report: {len(learners)} learner{'s' if len(learners) != 1 else ''}, "
+            f"{len(self.exercises)} exercises ({self.source})",
+            "",
+        ]
+        width = max((len(title) for _, title in self.exercises), default=0)
+        for exercise, title in self.exercises:
+            cells = [c for c in self.cells if c.exercise == exercise]
+            passed = sum(c.status == "pass" for c in cells)
+            failures = Counter(
+                c.reason or c.status for c in cells if c.status not in ("pass", "not tried")
+            )
+            line = f"{exercise} {title:<{width}}  {passed}/{len(cells)} passed"
+            if failures:
+                reason, count = failures.most_common(1)[0]
+                line += f"; most common failure: {reason} ({count})"
+            lines.append(line)
+        lines += ["", *self._grid(learners), ""]
+        lines.append("Legend: " + "  ".join(f"{m} {s}" for s, m in _MARKS.items()))
+        stuck = self._stuck()
+        if stuck:
+            lines += ["", f"Stuck ({_STUCK_ATTEMPTS}+ attempts, not passed yet):", *stuck]
+        return "\n".join(lines)
+
+    def _grid(self, learners: list[str]) -> list[str]:
+        width = max([len("learner"), *(len(name) for name in learners)])
+        columns = [max(len(exercise), 4) for exercise, _ in self.exercises]
+        head = f"{'learner':<{width}}  " + "  ".join(
+            f"{exercise:<{w}}" for (exercise, _), w in zip(self.exercises, columns, strict=True)
+        )
+        rows = [head.rstrip()]
+        for learner in learners:
+            marks = []
+            for (exercise, _), w in zip(self.exercises, columns, strict=True):
+                cell = self.cell(learner, exercise)
+                marks.append(f"{_MARKS[cell.status] if cell else '-':<{w}}")
+            rows.append((f"{learner:<{width}}  " + "  ".join(marks)).rstrip())
+        return rows
+
+    def _stuck(self) -> list[str]:
+        return [
+            f"  {c.learner} on {c.exercise} ({c.attempts} attempts, last: {c.reason})"
+            for c in self.cells
+            if c.status == "fail" and c.attempts >= _STUCK_ATTEMPTS
+        ]
+
+
+def _titles(ids: Iterable[str]) -> list[tuple[str, str]]:
+    from workshop_site.grading.registry import all_exercises
+
+    declared = all_exercises()
+    ordered = sorted(set(ids), key=lambda i: tuple(int(p) for p in i.split(".")))
+    return [(i, declared[i].title if i in declared else "") for i in ordered]
+
+
+def _queries_text(queries: dict[str, int] | None) -> str:
+    if not queries:
+        return ""
+    return "/".join(str(count) for _, count in sorted(queries.items(), key=lambda i: int(i[0])))
+
+
+def _cell(learner: str, status: ExerciseStatus, *, expected: bool, error: str) -> Cell:
+    if status.status == "passed":
+        state = "pass"
+    elif status.status == "attempted":
+        state = "fail"
+    elif status.last_status == "todo":
+        state = "not written"
+    elif status.last_status == "error" or expected:
+        # Expected a check and none ran: the notebook stopped before it.
+        state = "error"
+    else:
+        state = "not tried"
+    reason = status.last_reason if state in ("fail", "not written", "error") else ""
+    message = ""
+    if state == "error" and not status.last_status:
+        reason, message = "the check did not run", error
+    return Cell(
+        learner=learner,
+        exercise=status.exercise,
+        title=status.title,
+        status=state,
+        reason=reason,
+        queries=_queries_text(status.last_queries) if state in ("pass", "fail") else "",
+        attempts=status.attempts,
+        hints=status.hints,
+        message=message,
+    )
+
+
+def _table(
+    events: dict[str, list[dict[str, Any]]],
+    expected: dict[str, set[str]],
+    errors: dict[str, str],
+    source: str,
+    *,
+    every: Iterable[str] = (),
+) -> Report:
+    ids = set(every)
+    for found in events.values():
+        ids.update(str(e["exercise"]) for e in found)
+    for wanted in expected.values():
+        ids.update(wanted)
+    exercises = _titles(ids)
+    cells = []
+    for learner in sorted(events.keys() | expected.keys()):
+        for status in summarize(events.get(learner, []), exercises):
+            cells.append(
+                _cell(
+                    learner,
+                    status,
+                    expected=status.exercise in expected.get(learner, set()),
+                    error=errors.get(learner, ""),
+                )
+            )
+    return Report(cells, source, exercises)
+
+
+def learner_name(path: Path, folder: Path) -> str:
+    """``submissions/alice/01.ipynb`` → alice; ``submissions/bob.ipynb`` → bob."""
+    relative = path.relative_to(folder)
+    return relative.parts[0] if len(relative.parts) > 1 else path.stem
+
+
+@dataclass(frozen=True)
+class _NotebookResult:
+    path: Path
+    events: list[dict[str, Any]]
+    expected: list[str]
+    error: str
+
+
+def _first_error(notebook: nbformat.NotebookNode) -> str:
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return f"cell {index}: {output.get('ename')}: {output.get('evalue', '')}"[:300]
+    return ""
+
+
+def _grade_notebook(path: Path, timeout: int) -> _NotebookResult:
+    """Run one notebook in its own kernel; what its checks recorded. Runs in a worker
+    process, which passes its environment (the progress file) to the kernel it starts."""
+    from workshop_site.notebook_runner import execute_notebook
+
+    with tempfile.TemporaryDirectory(prefix="grading-") as folder:
+        progress = Path(folder) / "progress.jsonl"
+        os.environ[ENV] = str(progress)
+        try:
+            run = execute_notebook(path, timeout=timeout, allow_errors=True, cwd=path.parent)
+            notebook, error = run.notebook, _first_error(run.notebook)
+        except Exception as exc:  # a cell past the time limit, a dead kernel, bad JSON
+            text = str(exc).strip().splitlines()
+            error = f"{type(exc).__name__}: {text[0] if text else ''}"[:300]
+            try:
+                notebook = nbformat.read(path, as_version=4)
+            except Exception:
+                notebook = nbformat.v4.new_notebook()
+        return _NotebookResult(path, read_events(progress), checked_ids(notebook), error)
+
+
+def rerun(folder: Path, *, jobs: int | None = None, timeout: int = 60) -> Report:
+    """Execute every notebook under ``folder`` (``timeout`` seconds per cell at most)."""
+    began = time.perf_counter()
+    paths = sorted(
+        path
+        for path in folder.rglob("*.ipynb")
+        if ".ipynb_checkpoints" not in path.relative_to(folder).parts
+    )
+    jobs = jobs or min(4, os.cpu_count() or 1)
+    # "spawn": a fresh interpreter per worker, as on macOS and Windows, with no copied
+    # Django connections or threads from this process.
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        results = list(pool.map(_grade_notebook, paths, [timeout] * len(paths)))
+    events: dict[str, list[dict[str, Any]]] = {}
+    expected: dict[str, set[str]] = {}
+    errors: dict[str, str] = {}
+    for result in results:
+        learner = learner_name(result.path, folder)
+        events.setdefault(learner, []).extend(result.events)
+        expected.setdefault(learner, set()).update(result.expected)
+        if result.error and learner not in errors:
+            errors[learner] = f"{result.path.name}, {result.error}"
+    seconds = time.perf_counter() - began
+    source = f"re-ran {len(paths)} notebooks in {seconds:.1f} s"
+    return _table(events, expected, errors, source)
+
+
+def _first_wildcard(pattern: str) -> int | None:
+    parts = Path(pattern).parts
+    return next((i for i, p in enumerate(parts) if glob.has_magic(p)), None)
+
+
+def live(patterns: Sequence[str]) -> Report:
+    """Read learners' progress files matching ``patterns`` (globs); the learner's name is
+    the path part the first wildcard matched (``/home/*/...`` → the home folder's name)."""
+    events: dict[str, list[dict[str, Any]]] = {}
+    files = 0
+    for pattern in patterns:
+        index = _first_wildcard(pattern)
+        for match in sorted(glob.glob(pattern, recursive=True)):
+            path = Path(match)
+            parts = path.parts
+            learner = parts[index] if index is not None and index < len(parts) else path.stem
+            events.setdefault(learner, []).extend(read_events(path))
+            files += 1
+    from workshop_site.grading.registry import all_exercises
+
+    return _table(
+        events,
+        {},
+        {},
+        f"read {files} progress file{'s' if files != 1 else ''}",
+        every=all_exercises(),
+    )
