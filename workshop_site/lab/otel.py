@@ -145,12 +145,21 @@ class OTelTrace:
 
 
 def otel_trace(
-    path: str, *, method: str = "GET", data: Mapping[str, str] | None = None
+    path: str,
+    *,
+    method: str = "GET",
+    data: Mapping[str, str] | None = None,
+    views: Mapping[str, Callable | str] | None = None,
 ) -> OTelTrace:
-    """Send one request to ``path`` with OpenTelemetry on; return its spans."""
+    """Send one request to ``path`` with OpenTelemetry on; return its spans.
+
+    ``views``: as for ``lab.trace``, the views to serve at some URL names.
+    """
     from django.test import Client, override_settings
 
-    with instrumented() as spans, override_settings(DEBUG=False):
+    from workshop_site.lab.deploys import serving
+
+    with instrumented() as spans, override_settings(DEBUG=False), serving(views or {}):
         client = Client(raise_request_exception=False)
         if method.upper() == "POST":
             client.post(path, dict(data or {}))

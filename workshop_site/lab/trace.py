@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -111,18 +111,22 @@ def trace(
     *,
     method: str = "GET",
     data: Mapping[str, str] | None = None,
+    views: Mapping[str, Callable | str] | None = None,
     debug: bool = False,
 ) -> RequestTrace:
     """Send one request to ``path`` through the test client and return its trace.
 
-    Runs with ``DEBUG=False`` like ``lab.traffic`` unless ``debug=True``.
+    ``views`` serves other views at some URL names for this request (``run.views`` of a
+    traffic run: the page as that run served it). Runs with ``DEBUG=False`` like
+    ``lab.traffic`` unless ``debug=True``.
     """
     from django.test import Client, override_settings
 
+    from workshop_site.lab.deploys import serving
     from workshop_site.monitoring.store import STORE
 
     client = Client(raise_request_exception=False)
-    with override_settings(DEBUG=debug):
+    with override_settings(DEBUG=debug), serving(views or {}):
         mark = STORE.mark()
         if method.upper() == "POST":
             client.post(path, dict(data or {}))

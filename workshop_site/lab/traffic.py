@@ -167,6 +167,9 @@ class TrafficRun:
     records: list[RequestRecord]
     #: ``(seq, release)``: the first request each release served.
     releases: list[tuple[int, str]] = field(default_factory=list)
+    #: The views served instead of the URLconf's (URL name → view or URL name): pass it to
+    #: ``lab.trace(path, views=run.views)`` to trace a page as this run served it.
+    views: dict[str, Callable | str] = field(default_factory=dict)
 
     def frame(self) -> pd.DataFrame:
         """One row per request (the monitoring record), oldest first."""
@@ -254,4 +257,4 @@ def traffic(
     seconds = time.perf_counter() - began
     if bar is not None:
         bar.close()
-    return TrafficRun(n, seed, seconds, visits, STORE.records(since=mark), releases)
+    return TrafficRun(n, seed, seconds, visits, STORE.records(since=mark), releases, served)
