@@ -3,6 +3,7 @@ notebook checks is declared, and every declared exercise is in a solutions noteb
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -122,7 +123,17 @@ def test_solutions_and_declarations_match():
     assert set(in_notebooks) - declared == set(), "in a solutions notebook, but not declared"
 
 
-def test_every_lesson_notebook_has_exercises():
-    lessons = {p.name[:2] for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
-    have = {p.name[:2] for p in SOLUTIONS}
-    assert lessons <= have, f"lessons without exercises: {sorted(lessons - have)}"
+def test_lessons_and_exercises_link_up():
+    """Each solutions notebook belongs to a lesson notebook that links to its exercises;
+    each exercises link in a lesson points at a generated notebook."""
+    lessons = {p.name[:2]: p for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    for solution in SOLUTIONS:
+        lesson = lessons.get(solution.name[:2])
+        assert lesson is not None, f"{solution.name}: no lesson notebook {solution.name[:2]}_*"
+        link = f"../exercises/{solution.name}"
+        assert link in lesson.read_text(encoding="utf-8"), f"{lesson.name} never links {link}"
+    for lesson in lessons.values():
+        for name in re.findall(
+            r"\.\./exercises/([\w.-]+\.ipynb)", lesson.read_text(encoding="utf-8")
+        ):
+            assert (ROOT / "exercises" / name).exists(), f"{lesson.name} links a missing {name}"
