@@ -31,6 +31,8 @@ _EXPORTS: dict[str, str] = {
     "plot": "plots",
     # latency: a simulated network round trip per query
     "latency": "latency",
+    # source_view: a lesson's example code, shown in the notebook
+    "show_source": "source_view",
     # grading: the graded exercises (a full module path: they live in workshop_site.grading)
     "check": "workshop_site.grading.api",
     "exercises": "workshop_site.grading.api",
