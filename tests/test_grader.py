@@ -417,6 +417,55 @@ def test_a_check_kind_declared_elsewhere_plugs_in():
     assert scanned.reason == "the plan does not use the index"
 
 
+@register
+@dataclass(frozen=True)
+class CatchesTheNPlusOne(Check):
+    """The learner's test must fail on ``naive`` and pass on ``fixed`` (lesson 07's kind)."""
+
+    naive: object
+    fixed: object
+
+    kind = "test-catches-n-plus-one"
+    failure = "the test does not tell naive from fixed"
+    stage = 10
+    uses_runs = False  # the learner's function is a test: it is called here, not per size
+
+    def evaluate(self, attempt):
+        size = attempt.sizes[-1]
+        on_naive = attempt.measure(lambda: attempt.submitted(self.naive), size=size, raw=True)
+        on_fixed = attempt.measure(lambda: attempt.submitted(self.fixed), size=size, raw=True)
+        if on_fixed.problem is not None:
+            return Outcome(False, f"on the fixed code, {on_fixed.problem.message}")
+        if on_naive.problem is None or "AssertionError" not in on_naive.problem.message:
+            return Outcome(False, "your test passes on the naive code: it misses the N+1")
+        return Outcome(True, figures=("fails on naive, passes on fixed",))
+
+
+PINNED = Exercise(
+    id="90.6",
+    title="A test that pins the query count",
+    reference=lambda: None,
+    checks=(CatchesTheNPlusOne(naive=labels_naive, fixed=labels_select_related),),
+)
+
+
+def learners_test_pins_the_count(labels):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        labels()
+    assert len(captured) <= 2, f"{len(captured)} queries"
+
+
+def learners_test_pins_nothing(labels):
+    labels()
+
+
+def test_a_check_kind_can_call_the_learners_code_its_own_way():
+    assert graded(PINNED, learners_test_pins_the_count).passed
+    failed(graded(PINNED, learners_test_pins_nothing), "test-catches-n-plus-one", "misses the N+1")
+
+
 # -- the learner's own database and connection --------------------------------------------
 
 

@@ -85,11 +85,12 @@ def _grade(exercise: Exercise, fn: Any, *, progress: bool) -> Verdict:
             ),
         )
     attempt = Attempt(exercise, fn, progress=progress)
-    for size in exercise.sizes:
-        run = attempt.measure(fn, size=size)
-        attempt.runs.append(run)
-        if run.problem is not None:
-            return _fail(exercise, run.problem, attempt=attempt)
+    if any(check.uses_runs for check in exercise.checks):
+        for size in exercise.sizes:
+            run = attempt.measure(fn, size=size)
+            attempt.runs.append(run)
+            if run.problem is not None:
+                return _fail(exercise, run.problem, attempt=attempt)
     notes = _committed_notes(attempt.runs)
     if exercise.read_only:
         problem = _writes(attempt.runs)
@@ -110,8 +111,9 @@ def _grade(exercise: Exercise, fn: Any, *, progress: bool) -> Verdict:
                 notes=notes,
             )
         figures.extend(outcome.figures)
-    largest = attempt.runs[-1]
-    figures.append(f"{largest.seconds * 1000:.1f} ms {attempt.where(largest.size)}")
+    if attempt.runs:
+        largest = attempt.runs[-1]
+        figures.append(f"{largest.seconds * 1000:.1f} ms {attempt.where(largest.size)}")
     return Verdict(
         exercise.id,
         exercise.title,

@@ -40,6 +40,10 @@ class Check(ABC):
     failure: ClassVar[str]
     #: Order among the exercise's checks: result 10, scaling 20, budget/shape 30, ratios 40.
     stage: ClassVar[int] = 50
+    #: ``False`` for a kind that calls the learner's code its own way (with
+    #: ``attempt.measure``), e.g. a learner's test run against two implementations: when no
+    #: check of an exercise uses them, the grader skips its calls at every size.
+    uses_runs: ClassVar[bool] = True
 
     @abstractmethod
     def evaluate(self, attempt: Attempt) -> Outcome:
