@@ -22,9 +22,18 @@ def test_text_summary_counts_times_and_groups(seeded):
     first = text.splitlines()[0]
     assert first.startswith("7 queries · database ")
     assert f"{log.db_time * 1000:,.1f} ms" in first
-    assert "0 duplicate · 1 group of similar queries" in first
+    assert "0 duplicates · 1 group of similar queries" in first
     assert "Simulated" not in text
     assert repr(log) == text == str(log.report())
+
+
+def test_duplicates_count_the_repeats_beyond_the_first(seeded):
+    with queries() as log:
+        for _ in range(3):
+            Customer.objects.get(pk=1)
+    assert "3 queries · database" in text_report(log)
+    assert "2 duplicates · 1 group of similar queries" in text_report(log)
+    assert "<b>2</b> duplicates" in html_report(log)
 
 
 def test_text_names_the_n_plus_one_and_its_fix(seeded):

@@ -47,6 +47,7 @@ def _where(source: Source | None) -> str:
 
 
 def _counts(log: QueryLog) -> tuple[int, int, list[list[Query]]]:
+    # A query run three times with the same parameters is two duplicates: two too many.
     duplicates = sum(len(group) - 1 for group in log.duplicates())
     similar = log.similar()
     return len(log), duplicates, similar
@@ -67,11 +68,14 @@ def _latency_line(log: QueryLog) -> str | None:
 def text_report(log: QueryLog, *, limit: int = 20, threshold: int = 3) -> str:
     """The log as plain text: summary, N+1 findings, similar groups, first queries."""
     count, duplicates, similar = _counts(log)
-    lines = [
-        f"{count:,} {_plural(count, 'query', 'queries')} · database {_ms(log.db_time)} · "
-        f"wall {_ms(log.wall_time)} · {duplicates:,} duplicate · "
-        f"{len(similar):,} {_plural(len(similar), 'group', 'groups')} of similar queries"
+    summary = [
+        f"{count:,} {_plural(count, 'query', 'queries')}",
+        f"database {_ms(log.db_time)}",
+        f"wall {_ms(log.wall_time)}",
+        f"{duplicates:,} {_plural(duplicates, 'duplicate', 'duplicates')}",
+        f"{len(similar):,} {_plural(len(similar), 'group', 'groups')} of similar queries",
     ]
+    lines = [" · ".join(summary)]
     if latency := _latency_line(log):
         lines.append(latency)
     findings = diagnose(log, threshold=threshold)
@@ -112,7 +116,8 @@ def html_report(log: QueryLog, *, limit: int = 200, threshold: int = 3) -> str:
         "<div class='workshop-queries'>",
         f"<p><b>{count:,}</b> {_plural(count, 'query', 'queries')} · database "
         f"<b>{_ms(log.db_time)}</b> · wall <b>{_ms(log.wall_time)}</b> · "
-        f"<b>{duplicates:,}</b> duplicate · <b>{len(similar):,}</b> "
+        f"<b>{duplicates:,}</b> {_plural(duplicates, 'duplicate', 'duplicates')} · "
+        f"<b>{len(similar):,}</b> "
         f"{_plural(len(similar), 'group', 'groups')} of similar queries</p>",
     ]
     if latency := _latency_line(log):

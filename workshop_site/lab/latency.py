@@ -45,7 +45,8 @@ class _Delay:
         return execute(sql, params, many, context)
 
 
-# One delay per connection alias, so switching latency twice never stacks two sleeps.
+# One delay per connection alias, so switching latency twice never stacks two sleeps. It
+# is installed on this thread's connection: the one a notebook's cells run their queries on.
 _delays: dict[str, _Delay] = {}
 
 
