@@ -163,6 +163,11 @@ def test_deferred_field(seeded):
     assert "FETCH_PEERS" in finding.message
 
 
+def test_deferred_field_of_a_model_nothing_points_to(seeded):
+    finding = only(findings(lambda: [r.text for r in Review.objects.defer("text")[:5]]))
+    assert (finding.relation, finding.kind) == ("Review.text", "deferred")
+
+
 def test_self_referencing_foreign_key(seeded):
     finding = only(
         findings(lambda: [c.breadcrumb for c in Category.objects.filter(parent__isnull=False)])

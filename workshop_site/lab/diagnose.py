@@ -295,7 +295,10 @@ def _classify(group: _Group, first_seen: dict[str, int]) -> _Load | None:
             continue
         if column_field.is_relation and (column_field.many_to_one or column_field.one_to_one):
             return _reverse(group, shape, column_field, link, first_seen)
-        if (shape.table, link.column) in schema.forward and len(shape.conditions) == 1:
+        by_key = (
+            link.column == model._meta.pk.column or (shape.table, link.column) in schema.forward
+        )
+        if by_key and len(shape.conditions) == 1:
             return _forward_or_deferred(group, shape, model, link, first_seen)
     return None
 
