@@ -19,6 +19,7 @@ _PACKAGES = [
     ("ipywidgets", "8.1", "progress bars in JupyterLab"),
     ("requests", "2.32", "the external-calls lesson"),
     ("vcrpy", "6.0", "recorded HTTP in tests"),
+    ("opentelemetry-sdk", "1.45", "traces as production APMs receive them (lesson 02)"),
 ]
 _FIX = "run `make install` from the workshop folder (or `pip install -e .`)"
 
