@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workshop_site.lab.route_charts import plot_metrics, plot_routes
-from workshop_site.lab.routes import STAT_COLUMNS, route_stats
+from workshop_site.lab.routes import STAT_COLUMNS, compare_routes, route_stats
 from workshop_site.monitoring import RequestRecord
 
 
@@ -65,3 +65,14 @@ def test_charts_have_titles_and_axis_labels():
             assert ax.get_title() and ax.get_xlabel()
     legend = plot_routes(stats).axes[2].get_legend().get_texts()
     assert any("/b/" in text.get_text() for text in legend)
+
+
+def test_compare_routes_before_and_after_a_fix():
+    after = [r if r.route == "/a/" else _record(r.seq, "/b/", 30, queries=3) for r in RECORDS]
+    table = compare_routes(RECORDS, after)
+    assert list(table.index) == ["/b/", "/a/"]
+    assert table.loc["/b/", "total_ms_before"] == pytest.approx(150)
+    assert table.loc["/b/", "total_ms_after"] == pytest.approx(30)
+    assert table.loc["/b/", "total_change"] == pytest.approx(-0.8)
+    assert table.loc["/a/", "total_change"] == pytest.approx(0)
+    assert table.loc["/b/", "queries_per_request_after"] == 3

@@ -44,6 +44,7 @@ _EXPORTS: dict[str, str] = {
     "TrafficRun": "traffic",
     "request_log": "routes",
     "route_stats": "routes",
+    "compare_routes": "routes",
     "plot_routes": "route_charts",
     "plot_metrics": "route_charts",
     "trace": "trace",

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from workshop_site.lab.traffic import TrafficRun
     from workshop_site.monitoring.store import RequestRecord
 
-__all__ = ["STAT_COLUMNS", "request_log", "route_stats"]
+__all__ = ["STAT_COLUMNS", "compare_routes", "request_log", "route_stats"]
 
 #: The columns of :func:`route_stats`, in order.
 STAT_COLUMNS = [
@@ -95,3 +95,22 @@ def route_stats(
     stats["total_share"] = stats["total_ms"] / stats["total_ms"].sum()
     stats["db_share"] = (stats["db_ms"] / stats["total_ms"]).where(stats["total_ms"] > 0, 0.0)
     return stats[STAT_COLUMNS].sort_values("total_ms", ascending=False)
+
+
+def compare_routes(
+    before: TrafficRun | pd.DataFrame | Iterable[RequestRecord],
+    after: TrafficRun | pd.DataFrame | Iterable[RequestRecord],
+    *,
+    metrics: tuple[str, ...] = ("requests", "p50_ms", "p95_ms", "total_ms", "queries_per_request"),
+) -> pd.DataFrame:
+    """Route stats of two runs side by side: ``<metric>_before``, ``<metric>_after``, and
+    ``total_change`` (after / before - 1; -0.6 is 60% less server time).
+
+    Compare runs with the same ``n`` and ``seed``: they send the same requests, so a change
+    is the code's, not the traffic's. Routes missing from one run have NaN there.
+    """
+    old, new = route_stats(before), route_stats(after)
+    columns = list(metrics)
+    table = old[columns].add_suffix("_before").join(new[columns].add_suffix("_after"), how="outer")
+    table["total_change"] = table["total_ms_after"] / table["total_ms_before"] - 1
+    return table.sort_values("total_ms_before", ascending=False)
