@@ -80,7 +80,7 @@ def _queries(client, url: str) -> int:
 
 
 @pytest.mark.parametrize("rows", [5, 25])
-def test_optimized_list_is_3_queries_while_naive_is_4n_plus_1(client, seeded, rows):
+def test_optimized_list_is_3_queries_while_naive_is_4n_plus_1(client, shop, rows):
     assert _queries(client, f"{reverse('shop:product_list')}?per_page={rows}") == 3
     assert _queries(client, f"{reverse('shop:product_list_naive')}?per_page={rows}") == 4 * rows + 1
 

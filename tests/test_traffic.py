@@ -81,3 +81,23 @@ def test_serving_restores_views_after_an_error_and_nests():
     assert deploys.view_for("shop:home") is original
     with pytest.raises(LookupError, match="shop:nope"):
         deploys.view_for("shop:nope")
+
+
+def test_the_talks_point_in_notebook_02_rests_on_counts_not_luck(client, db):
+    """Notebook 02's run (size 1000, n=600, seed 0): the home page is requested many times
+    more often than a category page, which runs many times more queries per request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workshop_site.seed import seed
+    from workshop_site.shop.models import Category
+
+    seed(size=1000, seed=42)
+    counts = Counter(visit.page for visit in plan(600, seed=0))
+    assert counts["shop:home"] >= 5 * counts["shop:category"]
+    slug = Category.objects.public().roots().first().slug
+    with CaptureQueriesContext(connection) as home:
+        client.get(reverse("shop:home"))
+    with CaptureQueriesContext(connection) as category:
+        client.get(reverse("shop:category_naive", kwargs={"slug": slug}))
+    assert len(category) >= 10 * len(home)
