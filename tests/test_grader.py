@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 from django.db import connection, connections
+from django.db.models import QuerySet
 from django.db.models.functions import Length
 
 from workshop_site.grading import (
@@ -28,7 +29,7 @@ from workshop_site.grading import (
 from workshop_site.grading.integrity import file_digest
 from workshop_site.grading.registry import get
 from workshop_site.grading.sandbox import working_copy
-from workshop_site.shop.models import Customer, Order, Product
+from workshop_site.shop.models import Customer, Listing, Order, Product
 
 
 @pytest.fixture(autouse=True)
@@ -52,8 +53,8 @@ def graded(exercise, fn):
     return verdict
 
 
-def failed(verdict, kind, *fragments):
-    assert verdict.status == "fail", repr(verdict)
+def failed(verdict, kind, *fragments, status="fail"):
+    assert verdict.status == status, repr(verdict)
     assert verdict.kind == kind, repr(verdict)
     for fragment in fragments:
         assert fragment in verdict.message, f"{fragment!r} not in:\n{verdict.message}"
@@ -220,7 +221,8 @@ def test_a_stub_is_not_written_yet():
 
 
 def test_an_interrupt_ends_the_check_without_raising():
-    failed(graded("01.1", labels_interrupted), "interrupted", "Kernel → Interrupt")
+    # Not an attempt at the exercise: status "error", which progress does not count.
+    failed(graded("01.1", labels_interrupted), "interrupted", "Kernel → Interrupt", status="error")
 
 
 def test_wrong_uses_of_check_are_explained():
@@ -228,7 +230,7 @@ def test_wrong_uses_of_check_are_explained():
     assert unknown.status == "error"
     assert "there is no exercise '1.1'" in unknown.message
     called = grade("01.1", labels_select_related())
-    failed(called, "usage", "without calling it")
+    failed(called, "usage", "without calling it", status="error")
 
 
 # -- 00.2: an ordered result ---------------------------------------------------------
@@ -313,6 +315,60 @@ def test_shape_forbids_a_column():
         TITLES, lambda: [(p.title, p.brand.name) for p in Product.objects.select_related("brand")]
     )
     failed(everything, "shape", "`shop_product.description` is still selected, by query 1")
+
+
+# -- exercises that return a queryset: evaluated, and used as a page would use it ---------
+
+
+def listing_rows(listings):
+    """What the list page does with the queryset: it counts in the measured block."""
+    return [(listing.product.title, listing.product.brand.name) for listing in listings]
+
+
+def listings_for_the_page():
+    return Listing.objects.filter(is_active=True).select_related("product__brand")
+
+
+FOR_THE_PAGE = Exercise(
+    id="90.7",
+    title="Listings ready for the list page",
+    reference=listings_for_the_page,
+    returns=QuerySet,
+    expects="a queryset of listings",
+    use=listing_rows,
+    rows=Rows("active listings", lambda: Listing.objects.filter(is_active=True).count()),
+    checks=(Result(), Scaling(), Budget(queries=3)),
+)
+
+
+def test_a_returned_queryset_is_used_as_the_page_uses_it():
+    assert graded(FOR_THE_PAGE, listings_for_the_page).passed
+    prefetched = graded(
+        FOR_THE_PAGE,
+        lambda: Listing.objects.filter(is_active=True).prefetch_related("product__brand"),
+    )
+    assert prefetched.passed, repr(prefetched)
+    naive = graded(FOR_THE_PAGE, lambda: Listing.objects.filter(is_active=True))
+    failed(naive, "scaling", "active listings", 'select_related("product__brand")')
+    as_list = graded(FOR_THE_PAGE, lambda: list(listings_for_the_page()))
+    failed(as_list, "type", "returned a list", "expected a queryset of listings")
+
+
+WAITING = Exercise(
+    id="90.8",
+    title="The waiting customers, as a queryset",
+    reference=lambda: Customer.objects.filter(welcome_letter_sent=False),
+    returns=QuerySet,
+)
+
+
+def test_a_returned_queryset_is_compared_by_value():
+    reordered = graded(
+        WAITING, lambda: Customer.objects.filter(welcome_letter_sent=False).order_by("-id")
+    )
+    assert reordered.passed, repr(reordered)
+    everyone = graded(WAITING, lambda: Customer.objects.all())
+    failed(everyone, "result", "unexpected items (e.g. <Customer pk=")
 
 
 # -- memory and time, as ratios against the reference measured in the same check -------

@@ -25,6 +25,8 @@ from workshop_site.grading.verdict import Verdict
 
 __all__ = ["grade"]
 
+# Problems that are no attempt at the exercise: the stub, a misuse of check(), a ^C.
+_NOT_ATTEMPTS = {"todo": "todo", "usage": "error", "interrupted": "error"}
 _WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER"})
 
 
@@ -37,8 +39,11 @@ def grade(exercise: Exercise | str, fn: Any, *, progress: bool = True) -> Verdic
     began = time.perf_counter()
     exercise_id = exercise.id if isinstance(exercise, Exercise) else str(exercise)
     try:
-        declared = exercise if isinstance(exercise, Exercise) else get(exercise)
-        verdict = _grade(declared, fn, progress=progress)
+        if not _django_ready():
+            verdict = _error(exercise_id, "", "run `lab.start()` first: it sets up the shop")
+        else:
+            declared = exercise if isinstance(exercise, Exercise) else get(exercise)
+            verdict = _grade(declared, fn, progress=progress)
     except UnknownExercise as exc:
         verdict = _error(exercise_id, "", str(exc))
     except ReferenceFailed as exc:
@@ -73,8 +78,6 @@ def _django_ready() -> bool:
 
 
 def _grade(exercise: Exercise, fn: Any, *, progress: bool) -> Verdict:
-    if not _django_ready():
-        return _error(exercise.id, exercise.title, "run `lab.start()` first: it sets up the shop")
     if not callable(fn):
         return _fail(
             exercise,
@@ -140,7 +143,7 @@ def _fail(
     return Verdict(
         exercise.id,
         exercise.title,
-        "todo" if problem.kind == "todo" else "fail",
+        _NOT_ATTEMPTS.get(problem.kind, "fail"),
         kind=problem.kind,
         reason=failure_label(problem.kind),
         message=problem.message,

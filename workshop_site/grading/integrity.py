@@ -29,7 +29,8 @@ def file_digest(path: Path) -> str:
 
 def table_states(path: Path) -> dict[str, TableState]:
     """Every table's row count and a digest of its rows, read without Django."""
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    # A file: URI (read-only), built by pathlib so that Windows paths are valid too.
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         names = [
             row[0]

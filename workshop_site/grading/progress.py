@@ -183,14 +183,14 @@ class ProgressTable:
 
 def progress(lesson: str | int | None = None) -> ProgressTable:
     """Your exercises (one lesson's, or all): passed / attempted / not tried."""
-    from workshop_site.grading.registry import all_exercises, lesson_exercises
+    from workshop_site.grading.registry import all_exercises, lesson_exercises, lesson_number
 
     declared = lesson_exercises(lesson) if lesson is not None else all_exercises().values()
     pairs = [(e.id, e.title) for e in declared]
     rows = summarize(read_events(), pairs)
     if lesson is not None:
         rows = [row for row in rows if row.exercise in dict(pairs)]
-        heading = f"Lesson {int(lesson):02d} exercises"
+        heading = f"Lesson {lesson_number(lesson)} exercises"
     else:
         heading = "Your progress"
     return ProgressTable(tuple(rows), heading)

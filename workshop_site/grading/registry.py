@@ -10,7 +10,14 @@ from functools import cache
 
 from workshop_site.grading.exercise import Exercise
 
-__all__ = ["all_exercises", "get", "lesson_exercises", "UnknownExercise"]
+__all__ = [
+    "all_exercises",
+    "get",
+    "lesson_exercises",
+    "lesson_number",
+    "UnknownExercise",
+    "DjangoNotReady",
+]
 
 _PACKAGE = "workshop_site.grading.exercises"
 
@@ -20,10 +27,26 @@ class UnknownExercise(KeyError):
         return str(self.args[0])
 
 
-@cache
+class DjangoNotReady(RuntimeError):
+    pass
+
+
+def _require_django() -> None:
+    from django.apps import apps
+
+    if not apps.ready:
+        raise DjangoNotReady("run `lab.start()` first: the exercises use the shop's models")
+
+
 def all_exercises() -> dict[str, Exercise]:
     """Every declared exercise by id, in id order. Imports the declaring modules, which
     import the shop's models: call it after ``lab.start()``."""
+    _require_django()
+    return _load()
+
+
+@cache
+def _load() -> dict[str, Exercise]:
     package = importlib.import_module(_PACKAGE)
     found: dict[str, Exercise] = {}
     for info in pkgutil.iter_modules(package.__path__):
@@ -54,7 +77,14 @@ def get(exercise_id: str) -> Exercise:
     return exercise
 
 
+def lesson_number(lesson: str | int) -> str:
+    """``"01"`` for ``1`` or ``"01"``; a clear error for anything else."""
+    if isinstance(lesson, int) or (isinstance(lesson, str) and lesson.strip().isdigit()):
+        return f"{int(lesson):02d}"
+    raise ValueError(f'a lesson is a number like "01", got {lesson!r}')
+
+
 def lesson_exercises(lesson: str | int) -> list[Exercise]:
     """The exercises of lesson ``lesson`` ("01" or 1), in order."""
-    prefix = f"{int(lesson):02d}."
+    prefix = f"{lesson_number(lesson)}."
     return [e for e in all_exercises().values() if e.id.startswith(prefix)]
