@@ -214,6 +214,13 @@ def test_endless_queries_are_stopped_by_the_query_cap():
     failed(graded(exercise, labels_endless_queries), "query-cap", "stopped after 50 queries")
 
 
+def test_an_n_plus_one_stopped_by_the_cap_is_still_called_an_n_plus_one():
+    exercise = replace(get("01.1"), query_cap=20)
+    verdict = graded(exercise, labels_naive)
+    failed(verdict, "scaling", "over 20 with", "(stopped there)", 'select_related("address")')
+    assert verdict.reason == "query count grows with rows"
+
+
 def test_a_stub_is_not_written_yet():
     verdict = graded("01.1", labels_stub)
     assert verdict.status == "todo"

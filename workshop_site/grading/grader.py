@@ -14,7 +14,7 @@ import traceback
 from dataclasses import replace
 from typing import Any
 
-from workshop_site.grading.advice import short_sql
+from workshop_site.grading.advice import explain, plural, short_sql
 from workshop_site.grading.attempt import Attempt, ReferenceFailed
 from workshop_site.grading.exercise import Exercise
 from workshop_site.grading.kinds import failure_label
@@ -22,6 +22,7 @@ from workshop_site.grading.problems import PROBLEMS, Problem
 from workshop_site.grading.registry import UnknownExercise, get
 from workshop_site.grading.sandbox import Run
 from workshop_site.grading.verdict import Verdict
+from workshop_site.lab.diagnose import diagnose
 
 __all__ = ["grade"]
 
@@ -93,7 +94,8 @@ def _grade(exercise: Exercise, fn: Any, *, progress: bool) -> Verdict:
             run = attempt.measure(fn, size=size)
             attempt.runs.append(run)
             if run.problem is not None:
-                return _fail(exercise, run.problem, attempt=attempt)
+                problem = _capped_n_plus_one(attempt, run, run.problem)
+                return _fail(exercise, problem, attempt=attempt)
     notes = _committed_notes(attempt.runs)
     if exercise.read_only:
         problem = _writes(attempt.runs)
@@ -125,6 +127,18 @@ def _grade(exercise: Exercise, fn: Any, *, progress: bool) -> Verdict:
         queries=_queries(attempt),
         notes=notes,
     )
+
+
+def _capped_n_plus_one(attempt: Attempt, run: Run, problem: Problem) -> Problem:
+    """A run stopped by the query cap because of an N+1 is an N+1: say so, in its words."""
+    if problem.kind != "query-cap" or not diagnose(run.log):
+        return problem
+    counts = [
+        f"{plural(earlier.queries, 'query', 'queries')} {attempt.where(earlier.size)}"
+        for earlier in attempt.runs[:-1]
+    ]
+    counts.append(f"over {attempt.exercise.cap:,} {attempt.where(run.size)} (stopped there)")
+    return Problem("scaling", f"{', '.join(counts)}: {explain(run.log)}")
 
 
 def _queries(attempt: Attempt) -> dict[int, int]:

@@ -225,10 +225,17 @@ def run(
             result.problem = _stopped(
                 exc, fired=fired, cap=cap_wrapper, seconds=seconds, log=result.log
             )
-        if count_rows is not None and result.problem is None:
-            result.rows = count_rows()
+        if count_rows is not None:
+            result.rows = _count(count_rows)
     result.changes = _verify(target, source)
     return result
+
+
+def _count(count_rows: Callable[[], int]) -> int | None:
+    try:
+        return count_rows()
+    except Exception:  # the learner's code left this connection unusable: no count
+        return None
 
 
 def _stopped(
