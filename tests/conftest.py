@@ -9,3 +9,13 @@ from workshop_site.seed import seed
 def seeded(db):
     """The test database, seeded small (50 customers): fast, with every relation present."""
     return seed(size=50, seed=7)
+
+
+@pytest.fixture
+def partners(settings):
+    """The shop's partners on a free loopback port, the shop's clients pointed at them."""
+    from workshop_site.external import PartnerService
+
+    with PartnerService(hang_limit=2.0) as service:
+        settings.PARTNERS = {**settings.PARTNERS, "URL": service.url}
+        yield service

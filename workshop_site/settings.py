@@ -25,6 +25,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_extensions",
+    # The database queue of Django's tasks framework (lesson 08): its worker is a
+    # separate process reading the same database.
+    "django_tasks_db",
     "workshop_site.shop",
 ]
 
@@ -78,3 +81,36 @@ TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True
 STATIC_URL = "static/"
+
+# The shop's partners (workshop_site/external): where they answer, with which key, and how
+# long the shop waits for each. Timeouts are (connect, read) seconds, chosen per partner
+# from what its answer is worth: a recommendation is not worth a slow page, a payment is
+# worth waiting for. See notebooks/08_external_calls.ipynb.
+PARTNERS = {
+    "URL": os.environ.get("WORKSHOP_PARTNERS_URL", "http://127.0.0.1:8765"),
+    "API_KEY": os.environ.get("WORKSHOP_PARTNERS_API_KEY", "workshop-partner-key"),
+    "TIMEOUTS": {
+        "stock": (0.2, 0.5),
+        "shipping": (0.2, 0.5),
+        "recommendations": (0.2, 0.3),
+        "payment": (0.5, 3.0),
+        "mail": (0.5, 2.0),
+        "crm": (0.5, 2.0),
+    },
+    # Retries after a refused connection (nothing was sent) and, for GETs only (a POST may
+    # have been done already), after a 502/503/504 answer. A read timeout is not retried.
+    "RETRIES": 2,
+    "BACKOFF": 0.05,  # seconds; urllib3 doubles it from the second retry on
+}
+
+# Django's tasks framework. The immediate backend runs a task inside ``enqueue()``: no
+# worker needed, so the site and the tests work as they are. A worker started with
+# WORKSHOP_TASKS_BACKEND=django_tasks_db.DatabaseBackend (lab.task_worker() does it)
+# runs them from the database instead, out of the request.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "WORKSHOP_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}

@@ -1,0 +1,46 @@
+"""The suite runs offline: pytest-socket lets tests connect to this machine only."""
+
+from __future__ import annotations
+
+import socket
+import tomllib
+from pathlib import Path
+
+import pytest
+import requests
+from pytest_socket import SocketConnectBlockedError
+
+from workshop_site.external import DEFAULT_API_KEY, PartnerService
+
+ROOT = Path(__file__).resolve().parent.parent
+# pytest-socket warns as well as raising when it blocks a connection: here that is the point.
+pytestmark = pytest.mark.filterwarnings("ignore:A test tried to use socket")
+
+
+def test_the_guard_is_on_for_the_whole_suite():
+    pytest_options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]
+    addopts = pytest_options["ini_options"]["addopts"].split()
+    assert "--disable-socket" in addopts
+    hosts = next(a for a in addopts if a.startswith("--allow-hosts="))
+    assert set(hosts.removeprefix("--allow-hosts=").split(",")) <= {"127.0.0.1", "::1", "localhost"}
+
+
+def test_a_non_loopback_address_is_refused_before_any_packet_leaves():
+    # 192.0.2.1 is TEST-NET-1 (RFC 5737): documentation only, never routed.
+    with socket.socket() as sock, pytest.raises(SocketConnectBlockedError, match="192.0.2.1"):
+        sock.connect(("192.0.2.1", 80))
+
+
+def test_a_forgotten_external_call_breaks_the_test():
+    with pytest.raises(SocketConnectBlockedError):
+        requests.get("http://192.0.2.1/", timeout=1)
+
+
+def test_loopback_is_allowed():
+    with PartnerService() as service:
+        response = requests.get(
+            f"{service.url}/stock/1",
+            headers={"Authorization": f"Bearer {DEFAULT_API_KEY}"},
+            timeout=2,
+        )
+        assert response.status_code == 200
