@@ -6,7 +6,7 @@ Slugs use ``<str:...>``: the seeded slugs keep accented letters ("bosé-..."), w
 
 from django.urls import path
 
-from workshop_site.shop import views
+from workshop_site.shop import views, views_partners
 
 app_name = "shop"
 
@@ -24,6 +24,13 @@ urlpatterns = [
         "customers/<int:customer_id>/orders/naive/",
         views.order_history_naive,
         name="order_history_naive",
+    ),
+    # Lesson 08: the page that calls the partners (POST listing=<id>).
+    path("customers/<int:customer_id>/checkout/", views_partners.checkout, name="checkout"),
+    path(
+        "customers/<int:customer_id>/checkout/naive/",
+        views_partners.checkout_naive,
+        name="checkout_naive",
     ),
     path("search/", views.search, name="search"),
     path("cart/", views.cart, name="cart"),
