@@ -190,7 +190,8 @@ def run(
     memory: bool = False,
     progress: bool = True,
 ) -> Run:
-    """Call ``fn`` on the grading data for ``size`` and measure it; never raises.
+    """Call ``fn`` on the grading data for ``size`` and measure it. Whatever ``fn`` raises
+    becomes ``Run.problem``; only a failure to prepare the data itself propagates.
 
     ``accept`` turns the returned value into the one to compare (or a ``Problem``); it
     runs inside the measured block, so evaluating a lazy result counts.
