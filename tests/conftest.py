@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# pytest-socket keeps this process offline (see pyproject.toml); processes the tests start,
+# such as the notebooks' kernels, inherit this and guard themselves when they import lab.
+os.environ["WORKSHOP_OFFLINE"] = "1"
 
 from workshop_site.seed import seed
 

@@ -1,8 +1,12 @@
-"""The suite runs offline: pytest-socket lets tests connect to this machine only."""
+"""The suite runs offline: pytest-socket lets tests connect to this machine only, and the
+processes the tests start (notebook kernels) guard themselves the same way."""
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -11,6 +15,7 @@ import requests
 from pytest_socket import SocketConnectBlockedError
 
 from workshop_site.external import DEFAULT_API_KEY, PartnerService
+from workshop_site.external.offline import is_loopback
 
 ROOT = Path(__file__).resolve().parent.parent
 # pytest-socket warns as well as raising when it blocks a connection: here that is the point.
@@ -44,3 +49,36 @@ def test_loopback_is_allowed():
             timeout=2,
         )
         assert response.status_code == 200
+
+
+KERNEL = """
+import socket
+from workshop_site import lab
+from workshop_site.external import PartnerService
+from workshop_site.external.offline import NetworkBlocked
+with PartnerService() as service, socket.create_connection(("127.0.0.1", service.port)):
+    pass
+try:
+    socket.create_connection(("192.0.2.1", 80), timeout=1)
+except NetworkBlocked as exc:
+    print("blocked:", exc)
+"""
+
+
+def test_processes_the_suite_starts_guard_themselves_when_they_import_lab():
+    # As a notebook's kernel does: a process of its own, with the suite's environment.
+    assert os.environ["WORKSHOP_OFFLINE"] == "1"
+    result = subprocess.run([sys.executable, "-c", KERNEL], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "blocked: this process may connect to this machine only, not to '192.0.2.1'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [("127.0.0.1", True), ("127.8.9.1", True), ("::1", True), ("localhost", True)]
+    + [("192.0.2.1", False), ("10.0.0.1", False), ("no-such-host.invalid", False)],
+)
+def test_is_loopback(host, expected):
+    assert is_loopback(host) is expected
