@@ -41,7 +41,7 @@ def plot_waterfall(rows: pd.DataFrame, *, title: str) -> Figure:
         REPEATED_COLOR if r.repeated else KIND_COLORS.get(r.kind, "#bdc3c7")
         for r in rows.itertuples()
     ]
-    height = min(0.22 * len(rows) + 1.5, 24)
+    height = min(0.22 * len(rows) + 1.5, 16)
     fig, ax = plt.subplots(figsize=(12, height))
     # A zero-length span still gets a visible sliver.
     widths = rows["duration_ms"].clip(lower=rows["duration_ms"].max() / 400)

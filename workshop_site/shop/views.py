@@ -64,19 +64,21 @@ def _page(request: HttpRequest, queryset: QuerySet, *, per_page: int = PER_PAGE)
 
 
 def _render(request: HttpRequest, template: str, context: dict, *, form: str) -> TemplateResponse:
-    # ``form`` and the twin page's URL feed the header badge, outside <main>, so both
-    # forms of a page have the same main content.
-    # The naive view may be served at its twin's URL (lab.traffic does that), so the twin
-    # is named from the form, not from the URL.
-    base = (request.resolver_match.url_name or "").removesuffix("_naive")
-    twin = base if form == "naive" else f"{base}_naive"
-    kwargs = request.resolver_match.kwargs if request.resolver_match else {}
-    twin_url = reverse(f"shop:{twin}", kwargs=kwargs) if form != "single" else None
-    if twin_url and request.GET:
-        twin_url = f"{twin_url}?{request.GET.urlencode()}"
-    return TemplateResponse(
-        request, template, {**context, "form": form, "twin_url": twin_url}, status=200
-    )
+    """Render ``template`` with the header badge saying which ``form`` of the page it is.
+
+    The badge and the link to the twin form sit outside <main>, so both forms of a page
+    have the same main content. The twin is named from ``form``, not from the URL: a
+    naive view may be served at its optimized twin's URL (``lab.traffic`` does that).
+    """
+    twin_url = None
+    if form != "single":
+        match = request.resolver_match
+        base = (match.url_name or "").removesuffix("_naive")
+        twin = base if form == "naive" else f"{base}_naive"
+        twin_url = reverse(f"shop:{twin}", kwargs=match.kwargs)
+        if request.GET:
+            twin_url = f"{twin_url}?{request.GET.urlencode()}"
+    return TemplateResponse(request, template, {**context, "form": form, "twin_url": twin_url})
 
 
 # Home ---------------------------------------------------------------------------------
