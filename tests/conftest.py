@@ -25,3 +25,17 @@ def partners(settings):
     with PartnerService(hang_limit=2.0) as service:
         settings.PARTNERS = {**settings.PARTNERS, "URL": service.url}
         yield service
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _progress_file_of_its_own(tmp_path_factory):
+    """Checks run by the tests (and the notebooks' kernels, which inherit the environment)
+    must not write into the developer's own progress file."""
+    path = tmp_path_factory.mktemp("progress") / "progress.jsonl"
+    previous = os.environ.get("WORKSHOP_PROGRESS")
+    os.environ["WORKSHOP_PROGRESS"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("WORKSHOP_PROGRESS", None)
+    else:
+        os.environ["WORKSHOP_PROGRESS"] = previous
