@@ -15,6 +15,7 @@ from types import TracebackType
 
 import django
 
+from workshop_site.grading.django_errors import explain
 from workshop_site.lab.capture import Source
 
 __all__ = ["Problem", "PROBLEMS", "from_exception", "learner_frames", "where", "STUB_MESSAGE"]
@@ -112,6 +113,10 @@ def from_exception(exc: BaseException) -> Problem:
     text = _short(str(exc))
     head = f"your code raised {name}: {text}" if text else f"your code raised {name}"
     lines = [head, *(f"  {frame}" for frame in frames[-_MAX_FRAMES:])]
+    # The lessons' classic wrong fixes (select_related on a many-to-many...) raise
+    # Django errors worth a sentence in the lesson's words.
+    if advice := explain(exc):
+        lines.append(advice)
     return Problem("raised", "\n".join(lines))
 
 
