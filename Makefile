@@ -40,6 +40,12 @@ test: lint
 exercises: install
 	$(PY) -m workshop_site.grading.generate
 
+# The same shop as a real site, with Django Debug Toolbar: http://127.0.0.1:8000/guide/
+# (migrates and seeds .workshop/site.sqlite3 the first time; DATABASE_URL to use another).
+site: install
+	$(PY) manage.py prepare_site --settings=workshop_site.settings_site
+	$(PY) manage.py runserver 127.0.0.1:8000 --settings=workshop_site.settings_site
+
 # Is this machine ready? One line per check, with the fix for each failure.
 doctor: install
 	$(PY) -m workshop_site.doctor
@@ -48,6 +54,11 @@ doctor: install
 # copy wheelhouse/ to a USB stick; attendees run `make lab OFFLINE=path/to/wheelhouse`.
 wheelhouse: | $(PY)
 	$(PY) -m workshop_site.wheelhouse wheelhouse
+
+# The whole suite (notebooks included) on a throwaway PostgreSQL server (initdb + pg_ctl
+# in a temporary folder, 127.0.0.1 only). Needs PostgreSQL's server binaries installed.
+test-postgres: install
+	scripts/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
 
 # Forget your progress and all cached databases (they are rebuilt on the next start()).
 reset:
