@@ -136,6 +136,45 @@ def test_filter_after_prefetch_on_a_many_to_many(seeded):
     assert "Topping.objects.filter(is_vegetarian=True)" in finding.fix
 
 
+def test_order_by_after_prefetch_is_the_prefetch_trap_too(seeded):
+    def trap():
+        products = Product.objects.prefetch_related("reviews")[:10]
+        return [list(p.reviews.order_by("-created_at")[:3]) for p in products]
+
+    finding = only(findings(trap))
+    assert (finding.relation, finding.kind, finding.count) == (
+        "Product.reviews",
+        "prefetch_filtered",
+        10,
+    )
+    assert finding.fix == (
+        'Prefetch("reviews", queryset=Review.objects.order_by("-created_at"), '
+        'to_attr="ordered_reviews")'
+    )
+    assert "calls `product.reviews.order_by(...)`" in finding.message
+    assert (
+        'an `.order_by()` on a related manager ignores the earlier `prefetch_related("reviews")`'
+        in (finding.message)
+    )
+
+
+def test_an_order_by_without_a_prefetch_is_a_plain_n_plus_one(seeded):
+    def plain():
+        return [list(p.reviews.order_by("-created_at")) for p in Product.objects.all()[:6]]
+
+    finding = only(findings(plain))
+    assert (finding.kind, finding.fix) == ("reverse", 'prefetch_related("reviews")')
+
+
+def test_ordering_a_prefetched_relation_by_a_foreign_key_names_its_field(seeded):
+    def trap():
+        products = Product.objects.prefetch_related("reviews")[:6]
+        return [list(p.reviews.order_by("customer", "-rating")) for p in products]
+
+    finding = only(findings(trap))
+    assert 'Review.objects.order_by("customer_id", "-rating")' in finding.fix
+
+
 def test_a_filter_without_a_prefetch_is_a_plain_n_plus_one_with_a_prefetch_object(seeded):
     finding = only(
         findings(lambda: [list(p.reviews.filter(rating=5)) for p in Product.objects.all()[:6]])

@@ -13,7 +13,8 @@ models' ``_meta`` says which table and column belong to which relation:
   that one column, ``WHERE "shop_product"."id" = %s``;
 - a ``.filter()`` on a prefetched relation: the reverse/M2M shape with more conditions,
   while the log already holds the prefetch's ``... IN (...)`` query — the prefetch was
-  ignored.
+  ignored; an ``.order_by()`` is the same trap, seen as an ORDER BY other than the
+  related model's default.
 
 A group is a set of similar queries (same SQL, parameters aside) from the same line.
 Groups that follow each other's relations inside one loop (``listing.product.brand``)
@@ -474,7 +475,7 @@ def _finding(load: _Load) -> Finding:
     fix = _fix(load)
     return Finding(
         relation=load.relation,
-        kind="prefetch_filtered" if load.prefetched and load.filters else load.kind,
+        kind="prefetch_filtered" if _requeried(load) else load.kind,
         count=load.group.count,
         source=load.group.source,
         fix=fix,
@@ -486,7 +487,7 @@ def _fix(load: _Load) -> str:
     if load.kind == "deferred":
         names = ", ".join(f'"{n}"' for n in load.deferred)
         return f"only(...) including {names} / drop the defer"
-    if load.filters:
+    if load.filters or _requeried(load):
         return _prefetch_object(load)
     if load.kind == "reverse" and load.shape.aggregate and load.parent is None:
         return f'annotate({load.accessor}_count=Count("{load.accessor}"))'
@@ -535,13 +536,46 @@ def _unique(paths: list[str]) -> list[str]:
 
 
 def _prefetch_object(load: _Load) -> str:
-    lookups = _lookups(load)
-    manager = f"{load.related.__name__}.objects.filter({lookups})"
+    manager = f"{load.related.__name__}.objects"
+    if load.filters:
+        manager += f".filter({_lookups(load)})"
+    if ordering := _reordered(load):
+        manager += ".order_by(" + ", ".join(f'"{name}"' for name in ordering) + ")"
     return f'Prefetch("{load.accessor}", queryset={manager}, to_attr="{_to_attr(load)}")'
 
 
 def _to_attr(load: _Load) -> str:
-    return f"filtered_{load.accessor}"
+    return f"{'filtered' if load.filters else 'ordered'}_{load.accessor}"
+
+
+_ORDER_BY = re.compile(r" ORDER BY (?P<terms>[^()]+?)(?: LIMIT \d+(?: OFFSET \d+)?)?$")
+_ORDER_TERM = re.compile(r'^"(?P<table>\w+)"\."(?P<column>\w+)" (?P<direction>ASC|DESC)$')
+
+
+def _reordered(load: _Load) -> list[str]:
+    """``["-created_at"]`` when the queries order an already prefetched relation otherwise
+    than its model does: an ``.order_by()`` that, like ``.filter()``, ignored the prefetch."""
+    if not load.prefetched or load.kind not in ("reverse", "many_to_many"):
+        return []
+    match = _ORDER_BY.search(load.group.sql)
+    if match is None:
+        return []
+    names = []
+    for term in match["terms"].split(", "):
+        parsed = _ORDER_TERM.match(term)
+        if parsed is None or parsed["table"] != load.related._meta.db_table:
+            return []
+        model_field = _field_by_column(load.related, parsed["column"])
+        if model_field is None:
+            return []
+        name = model_field.attname if model_field.is_relation else model_field.name
+        names.append(f"-{name}" if parsed["direction"] == "DESC" else name)
+    return [] if names == [str(o) for o in load.related._meta.ordering] else names
+
+
+def _requeried(load: _Load) -> bool:
+    """A prefetched relation queried again per row, by a ``.filter()`` or ``.order_by()``."""
+    return load.prefetched and bool(load.filters or _reordered(load))
 
 
 _LOOKUPS = {"=": "", ">=": "__gte", ">": "__gt", "<=": "__lte", "<": "__lt"}
@@ -607,6 +641,8 @@ def _expression(load: _Load) -> str:
     expr = ".".join(parts)
     if load.filters:
         return f"{expr}.filter(...)"
+    if _reordered(load):
+        return f"{expr}.order_by(...)"
     if load.shape.aggregate == "count":
         return f"{expr}.count()"
     if load.shape.aggregate == "exists":
@@ -621,9 +657,10 @@ def _message(load: _Load, fix: str) -> str:
     where, expr = _where(load.group.source), _expression(load)
     if load.kind == "deferred":
         what = f"{where} reads `{expr}`, which the queryset deferred"
-    elif load.filters and load.prefetched:
+    elif _requeried(load):
+        method = "a `.filter()`" if load.filters else "an `.order_by()`"
         what = (
-            f"{where} calls `{expr}`, and a `.filter()` on a related manager ignores the "
+            f"{where} calls `{expr}`, and {method} on a related manager ignores the "
             f'earlier `prefetch_related("{load.accessor}")`'
         )
     else:
@@ -633,7 +670,7 @@ def _message(load: _Load, fix: str) -> str:
         sentence = f"{per} — {what}; try adding {names} to `only(...)` or dropping the `defer`"
     else:
         sentence = f"{per} — {what}; try `{fix}`"
-    if load.filters:
+    if load.filters or _requeried(load):
         sentence += f" and read `{_name(load.owner)}.{_to_attr(load)}`"
     if load.kind in ("forward", "deferred") and not load.filters:
         # Django 6.1's fetch modes load a forward relation or a deferred field for every
