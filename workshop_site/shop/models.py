@@ -11,6 +11,7 @@ lazy loads the lessons teach learners to find. Their docstrings say so.
 from decimal import Decimal
 
 from django.db import models
+from django.urls import reverse
 
 from workshop_site.shop.querysets import (
     CategoryQuerySet,
@@ -125,6 +126,10 @@ class Product(models.Model):
     def summary(self) -> str:
         """Hidden load: reads ``description``, one query per row if it was deferred."""
         return self.description[:120]
+
+    def get_absolute_url(self) -> str:
+        """The product's page. Reads ``slug``: a model method, which ``values()`` rows lack."""
+        return reverse("shop:product_detail", kwargs={"slug": self.slug})
 
 
 class ProductImage(models.Model):
