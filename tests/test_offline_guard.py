@@ -15,7 +15,7 @@ import requests
 from pytest_socket import SocketConnectBlockedError
 
 from workshop_site.external import DEFAULT_API_KEY, PartnerService
-from workshop_site.external.offline import is_loopback
+from workshop_site.external.offline import NetworkBlocked, is_loopback, offline
 
 ROOT = Path(__file__).resolve().parent.parent
 # pytest-socket warns as well as raising when it blocks a connection: here that is the point.
@@ -82,3 +82,10 @@ def test_processes_the_suite_starts_guard_themselves_when_they_import_lab():
 )
 def test_is_loopback(host, expected):
     assert is_loopback(host) is expected
+
+
+def test_offline_guards_the_block_then_puts_the_previous_rule_back():
+    before = socket.socket.connect  # pytest-socket's own guard, in this suite
+    with offline(), socket.socket() as sock, pytest.raises(NetworkBlocked, match="192.0.2.1"):
+        sock.connect(("192.0.2.1", 80))
+    assert socket.socket.connect is before

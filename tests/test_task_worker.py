@@ -27,7 +27,8 @@ pid = worker._process.pid
 order = Order.objects.order_by("pk").first()
 results = [send_order_confirmation.enqueue(order.pk), sync_order_to_crm.enqueue(order.pk)]
 queued = [str(r.status) for r in results]
-done = worker.wait(results, timeout=20)
+listed = [r.id for r in worker.queued()] == [r.id for r in results]
+done = worker.wait(worker.queued(), timeout=20)
 from django.conf import settings
 backend_during = settings.TASKS["default"]["BACKEND"]
 code = worker.stop()
@@ -38,6 +39,7 @@ except ProcessLookupError:
     alive = False
 print(json.dumps({
     "queued": queued,
+    "listed": listed,
     "done": [str(r.status) for r in done],
     "values": [r.return_value for r in done],
     "hits": [h.partner for h in service.hits()],
@@ -56,6 +58,7 @@ def test_the_worker_runs_queued_tasks_in_another_process_and_stops():
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["queued"] == ["READY", "READY"]  # stored: nothing ran in enqueue()
+    assert result["listed"]  # worker.queued() lists them, oldest first
     assert result["done"] == ["SUCCESSFUL", "SUCCESSFUL"]
     assert result["values"][0].startswith("msg_") and result["values"][1].startswith("evt_")
     assert sorted(result["hits"]) == ["crm", "mail"]  # the worker reached the partners

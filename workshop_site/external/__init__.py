@@ -11,7 +11,7 @@ when they are called.
 """
 
 from workshop_site.external.behaviour import Behaviour
-from workshop_site.external.partners import PARTNERS
+from workshop_site.external.partners import METHODS, PARTNERS
 from workshop_site.external.service import DEFAULT_API_KEY, Hit, PartnerService
 
-__all__ = ["DEFAULT_API_KEY", "PARTNERS", "Behaviour", "Hit", "PartnerService"]
+__all__ = ["DEFAULT_API_KEY", "METHODS", "PARTNERS", "Behaviour", "Hit", "PartnerService"]

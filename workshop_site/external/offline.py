@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["NetworkBlocked", "is_loopback", "loopback_only"]
+__all__ = ["NetworkBlocked", "is_loopback", "loopback_only", "offline"]
 
 _original_connect = socket.socket.connect
 _original_connect_ex = socket.socket.connect_ex
@@ -58,3 +60,15 @@ def loopback_only() -> None:
     """From now on, this process connects to this machine only. Applying it twice is a no-op."""
     socket.socket.connect = _connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _connect_ex  # type: ignore[method-assign]
+
+
+@contextmanager
+def offline() -> Iterator[None]:
+    """:func:`loopback_only` for the block, then the previous rule back (what pytest-socket
+    does around each test)."""
+    before = socket.socket.connect, socket.socket.connect_ex
+    loopback_only()
+    try:
+        yield
+    finally:
+        socket.socket.connect, socket.socket.connect_ex = before  # type: ignore[method-assign]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-__all__ = ["PARTNERS", "Answer", "route", "answer"]
+__all__ = ["METHODS", "PARTNERS", "Answer", "route", "answer"]
 
 Payload = dict[str, Any]
 
@@ -133,8 +133,10 @@ _ROUTES: dict[str, tuple[str, re.Pattern[str], Handler]] = {
     "crm": ("POST", re.compile(r"/crm/events"), _crm),
 }
 
-#: The partners' names, in the order a checkout calls them.
+#: The partners' names.
 PARTNERS: tuple[str, ...] = tuple(_ROUTES)
+#: Each partner's HTTP method: GETs may be retried, POSTs may not.
+METHODS: dict[str, str] = {name: method for name, (method, _, _) in _ROUTES.items()}
 
 
 def route(method: str, path: str) -> tuple[str, re.Match] | None:

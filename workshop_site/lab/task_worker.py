@@ -19,8 +19,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit, urlunsplit
+
+from django.utils import timezone
 
 from workshop_site.lab.workspace import workspace
 
@@ -74,6 +77,7 @@ class TaskWorker:
         self.log_path = workspace() / "kernels" / f"worker-{os.getpid()}.log"
         self._process: subprocess.Popen[bytes] | None = None
         self._previous_tasks: Any = None
+        self._started_at: datetime | None = None
 
     @property
     def running(self) -> bool:
@@ -99,6 +103,7 @@ class TaskWorker:
             "DJANGO_DEBUG": "0",
         }
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._started_at = timezone.now()
         with self.log_path.open("wb") as log:
             self._process = subprocess.Popen(
                 [
@@ -170,6 +175,15 @@ class TaskWorker:
                     f"{state} (its log: {self.log_path})\n{self.log()[-1500:]}"
                 )
             time.sleep(0.05)
+
+    def queued(self) -> list[TaskResult]:
+        """The tasks enqueued since the worker started, oldest first, as they are now."""
+        from django_tasks_db.models import DBTaskResult
+
+        if self._started_at is None:
+            return []
+        rows = DBTaskResult.objects.filter(enqueued_at__gte=self._started_at)
+        return [row.task_result for row in rows.order_by("enqueued_at", "id")]
 
     def log(self) -> str:
         """What the worker printed (its log file)."""
