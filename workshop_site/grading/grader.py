@@ -104,6 +104,8 @@ def _grade(exercise: Exercise, fn: Any, *, progress: bool) -> Verdict:
     figures: list[str] = []
     for check in sorted(exercise.checks, key=lambda c: c.stage):
         outcome = check.evaluate(attempt)
+        if outcome.problem is not None:
+            return _fail(exercise, outcome.problem, attempt=attempt, notes=notes)
         if not outcome.passed:
             return Verdict(
                 exercise.id,

@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from workshop_site.grading.problems import PROBLEMS
+from workshop_site.grading.problems import PROBLEMS, Problem
 
 if TYPE_CHECKING:
     from workshop_site.grading.attempt import Attempt
@@ -29,6 +29,9 @@ class Outcome:
     passed: bool
     message: str = ""  # when it failed: what is wrong and what to try
     figures: tuple[str, ...] = ()  # when it passed: what was measured
+    # A kind that calls the learner's code itself (``uses_runs = False``) passes on what
+    # stopped it (the stub: "not written yet"), to be reported as the grader's own runs are.
+    problem: Problem | None = None
 
 
 class Check(ABC):
