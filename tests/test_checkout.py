@@ -103,3 +103,26 @@ def test_unknown_listing_and_get_are_refused(partners, buyer):
     assert Client().post(url, {"listing": "999999"}).status_code == 404
     assert Client().get(url).status_code == 405
     assert partners.hits() == []
+
+
+def test_the_naive_checkout_takes_at_least_the_sum_of_the_partners_delays(partners, buyer):
+    # Notebook 08's first claim, as a lower bound (an upper bound would depend on the machine).
+    delays = {"stock": 0.02, "shipping": 0.03, "payment": 0.04, "mail": 0.05, "crm": 0.02}
+    delays["recommendations"] = 0.03
+    for name, seconds in delays.items():
+        partners.configure(name, delay=seconds)
+    mark = STORE.mark()
+    _checkout(buyer, naive=True)
+    record = STORE.records(since=mark)[-1]
+    assert record.external_ms >= sum(delays.values()) * 1000
+    assert record.duration_ms >= record.external_ms
+
+
+def test_a_hanging_partner_holds_the_naive_checkout_until_it_lets_go(partners, buyer):
+    partners.hang_limit = 0.3
+    partners.configure("recommendations", hang=True)
+    mark = STORE.mark()
+    response, _ = _checkout(buyer, naive=True)
+    assert response.status_code == 200  # the partner answered in the end, late
+    assert STORE.records(since=mark)[-1].duration_ms >= 300
+    assert partners.hits("recommendations")[-1].seconds >= 0.3
