@@ -36,6 +36,7 @@ _EXPORTS: dict[str, str] = {
     "Finding": "diagnose",
     # measure and plot against row count
     "compare": "measure",
+    "compare_databases": "across_databases",
     "plot": "plots",
     # latency: a simulated network round trip per query
     "latency": "latency",

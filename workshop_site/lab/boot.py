@@ -24,7 +24,7 @@ def kernel_database() -> Path:
     return workspace() / "kernels" / f"kernel-{os.getpid()}.sqlite3"
 
 
-def _setup_django() -> None:
+def configure_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workshop_site.settings")
     # Jupyter runs an asyncio event loop in the kernel's main thread. Django refuses
     # synchronous database calls when it sees a running loop (SynchronousOnlyOperation),
@@ -139,7 +139,7 @@ def start(
     progress bar); later calls copy it.
     """
     began = time.perf_counter()
-    _setup_django()
+    configure_django()
     from workshop_site.lab.databases import copy_database, template
 
     source = template(size=size, seed=seed, progress=not quiet)
