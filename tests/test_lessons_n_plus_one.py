@@ -129,6 +129,14 @@ def test_fetch_peers_makes_two_queries_without_naming_the_relation(seeded):
     assert " IN (" in log[1].sql
 
 
+def test_fetch_peers_makes_one_query_per_relation_read(seeded):
+    listings = Listing.objects.fetch_mode(FETCH_PEERS).order_by("id")[: lesson.PAGE]
+    with queries() as log:
+        brands = [listing.product.brand.name for listing in listings]
+    assert len(brands) == min(lesson.PAGE, Listing.objects.count())
+    assert len(log) == 1 + 2  # the listings, then every product, then every brand
+
+
 def test_the_fetch_mode_follows_the_objects_it_loads(seeded):
     customers = list(Customer.objects.fetch_mode(FETCH_PEERS))
     assert customers[0].address._state.fetch_mode is FETCH_PEERS
