@@ -54,3 +54,13 @@ def test_otel_trace_nests_sql_spans_under_the_django_request_span(seeded):
     assert list(settings.MIDDLEWARE) == middleware
     home = otel_trace(reverse("shop:home")).root
     assert home.attributes["http.status_code"] == 200
+
+
+def test_trace_replays_a_page_as_a_traffic_run_served_it(seeded):
+    naive = {"shop:product_list": "shop:product_list_naive"}
+    result = trace(reverse("shop:product_list") + "?per_page=3", views=naive)
+    assert result.record.route == "/products/"
+    assert result.record.view.endswith(".product_list_naive")
+    assert len(result.queries()) == 4 * 3 + 1
+    # The URLconf is back to the optimized view afterwards.
+    assert len(trace(reverse("shop:product_list") + "?per_page=3").queries()) == 3
