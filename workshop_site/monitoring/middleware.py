@@ -10,6 +10,7 @@ a span of their own: the lazy queries a template runs show up under "template".
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Callable
@@ -30,6 +31,7 @@ UNMATCHED = "(unmatched)"
 _SQL_TABLE = re.compile(r'\b(?:FROM|INTO|UPDATE)\s+["`]?([\w.]+)', re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=2048)  # the same SQL text comes back with other parameters
 def sql_span_name(sql: str) -> str:
     """``SELECT shop_listing``: the statement's verb and first table, as APMs name them."""
     verb = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else "SQL"
