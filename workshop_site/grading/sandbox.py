@@ -106,6 +106,12 @@ def _template(size: int, *, progress: bool) -> Path:
         return template(size=size, seed=GRADING_SEED, progress=progress)
 
 
+def _copy(source: Path, target: Path) -> None:
+    # Like template(): a copy of SQLite files, even when the site runs on PostgreSQL.
+    with grading_connection(Path(os.devnull)):
+        copy_database(source, target)
+
+
 def prepare(sizes: Iterable[int], *, progress: bool = True) -> list[Path]:
     """Build (once per machine) the grading templates for ``sizes``."""
     return [_template(size, progress=progress) for size in sorted(set(sizes))]
@@ -128,7 +134,7 @@ def working_copy(size: int, *, progress: bool = True) -> tuple[Path, Path]:
     if target not in _copies or not target.exists():
         if not _copies:
             atexit.register(_remove_copies)
-        copy_database(source, target)
+        _copy(source, target)
         _copies.add(target)
     if source not in _template_digests:
         _template_digests[source] = file_digest(source)
@@ -140,7 +146,7 @@ def _verify(target: Path, source: Path) -> list[str]:
     if file_digest(target) == _template_digests[source]:
         return []
     changes = describe_changes(table_states(source), table_states(target), names=_model_names())
-    copy_database(source, target)
+    _copy(source, target)
     return changes
 
 
