@@ -8,8 +8,16 @@ from workshop_site.lab.alerts import AlertRule, alert, alerts
 from workshop_site.lab.traffic import traffic
 from workshop_site.monitoring import RequestRecord
 
-HOME_QUERIES = AlertRule(
-    "home N+1", metric="queries", stat="p95", threshold=10, route="/", window=5, for_windows=2
+# Search runs 3 queries (none without words) when healthy; with the bad deploy, 1 + 4 per
+# result. The test data is small (few results per search), hence a low threshold.
+SEARCH_QUERIES = AlertRule(
+    "search N+1",
+    metric="queries",
+    stat="p95",
+    threshold=4,
+    route="/search/",
+    window=2,
+    for_windows=2,
 )
 
 
@@ -21,8 +29,8 @@ def _records(durations, *, status=200, first=1):
 
 
 def test_fires_after_the_bad_deploy_and_not_on_clean_traffic(seeded):
-    clean = alert(HOME_QUERIES, traffic(n=200, seed=3, progress=False))
-    bad = alert(HOME_QUERIES, traffic(n=200, seed=3, progress=False, bad_deploy_at=100))
+    clean = alert(SEARCH_QUERIES, traffic(n=300, seed=3, progress=False))
+    bad = alert(SEARCH_QUERIES, traffic(n=300, seed=3, progress=False, bad_deploy_at=150))
     assert not clean.fired and clean.fired_at is None
     assert bad.fired
     first = bad.windows[bad.windows["firing"]].iloc[0]
@@ -55,13 +63,13 @@ def test_rule_validation_and_summary_table():
         AlertRule("x", metric="latency", threshold=1)
     with pytest.raises(ValueError, match="stat"):
         AlertRule("x", metric="queries", stat="p42", threshold=1)
-    table = alerts([HOME_QUERIES], _records([1, 2, 3]))
-    assert table.loc["home N+1", "fired"] == False  # noqa: E712 (a numpy bool)
-    assert "p95 of queries on route / > 10" in table.loc["home N+1", "condition"]
+    table = alerts([SEARCH_QUERIES], _records([1, 2, 3]))
+    assert table.loc["search N+1", "fired"] == False  # noqa: E712 (a numpy bool)
+    assert "p95 of queries on route /search/ > 4" in table.loc["search N+1", "condition"]
 
 
 def test_alert_plot_marks_threshold_and_deploy(seeded):
-    result = alert(HOME_QUERIES, traffic(n=120, seed=3, progress=False, bad_deploy_at=60))
+    result = alert(SEARCH_QUERIES, traffic(n=120, seed=3, progress=False, bad_deploy_at=60))
     ax = result.plot().axes[0]
-    assert ax.get_title().startswith("home N+1") and ax.get_xlabel() and ax.get_ylabel()
+    assert ax.get_title().startswith("search N+1") and ax.get_xlabel() and ax.get_ylabel()
     assert any("deploy v2" in t.get_text() for t in ax.texts)

@@ -44,7 +44,8 @@ def test_default_traffic_serves_the_naive_forms_and_restores_the_views(seeded):
     served = {r.route: r.view.rsplit(".", 1)[1] for r in run.records}
     assert served["/products/"] == "product_list_naive"
     assert served["/products/<str:slug>/"] == "product_detail_naive"
-    assert served["/"] == "home"  # the home page has no naive form in production
+    assert served["/"] == "home_naive"
+    assert served["/search/"] == "search"  # no naive form: served as it is
     assert resolve(reverse("shop:product_list")).func is views.product_list
     statuses = Counter(r.status for r in run.records)
     assert set(statuses) <= {200, 302, 404} and statuses[200] > 100
@@ -62,10 +63,10 @@ def test_optimized_traffic_makes_fewer_queries_on_the_naive_routes(seeded):
 def test_bad_deploy_adds_queries_half_way_then_is_rolled_back(seeded):
     original = ListingQuerySet.__dict__["optimize_for_list"]
     run = traffic(n=200, seed=3, progress=False, bad_deploy_at=100)
-    home = [r for r in run.records if r.route == "/"]
-    before = {r.queries for r in home if r.release == "v1"}
-    after = {r.queries for r in home if r.release == "v2"}
-    assert before == {5} and min(after) > 5
+    search = [r for r in run.records if r.route == "/search/"]
+    before = {r.queries for r in search if r.release == "v1"}
+    after = {r.queries for r in search if r.release == "v2"}
+    assert before <= {0, 3} and max(after) > 3  # no search words: no query at all
     assert [release for _, release in run.releases] == ["v1", "v2"]
     assert ListingQuerySet.__dict__["optimize_for_list"] is original
 
@@ -84,7 +85,7 @@ def test_serving_restores_views_after_an_error_and_nests():
 
 
 def test_the_talks_point_in_notebook_02_rests_on_counts_not_luck(client, db):
-    """Notebook 02's run (size 1000, n=600, seed 0): the home page is requested many times
+    """Notebook 02's run (size 1000, n=500, seed 0): the home page is requested many times
     more often than a category page, which runs many times more queries per request."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -93,11 +94,11 @@ def test_the_talks_point_in_notebook_02_rests_on_counts_not_luck(client, db):
     from workshop_site.shop.models import Category
 
     seed(size=1000, seed=42)
-    counts = Counter(visit.page for visit in plan(600, seed=0))
+    counts = Counter(visit.page for visit in plan(500, seed=0))
     assert counts["shop:home"] >= 5 * counts["shop:category"]
     slug = Category.objects.public().roots().first().slug
     with CaptureQueriesContext(connection) as home:
-        client.get(reverse("shop:home"))
+        client.get(reverse("shop:home_naive"))
     with CaptureQueriesContext(connection) as category:
         client.get(reverse("shop:category_naive", kwargs={"slug": slug}))
-    assert len(category) >= 10 * len(home)
+    assert len(category) >= 3 * len(home)

@@ -49,7 +49,7 @@ MIX = (
     "shop:api_listings",
 )
 #: The pages served by their naive form in the shop as it was before this course.
-NAIVE_IN_PRODUCTION = ("product_list", "product_detail", "category", "order_history")
+NAIVE_IN_PRODUCTION = ("home", "product_list", "product_detail", "category", "order_history")
 VISITORS = 25  # distinct sessions: each keeps its own cart
 ZIPF_S = 1.3
 STALE_LINKS = 0.02  # share of product / API links that point at something gone (404)
