@@ -22,6 +22,7 @@ from django.db.models import query as django_query
 
 from workshop_site.lab import capture
 from workshop_site.lab.capture import QueryLog
+from workshop_site.lab.diagnose import diagnose
 
 __all__ = ["FlatCounts", "assert_queries_flat", "forbid_lazy_loads"]
 
@@ -55,20 +56,24 @@ def assert_queries_flat(
     """
     run, name = _runner(action, client)
     before = _count(run, using=using)
-    _expect(before, queries, name=name, when="before growing the data")
+    if len(before) != queries:
+        raise AssertionError(
+            f"{name}: expected {queries} queries before growing the data, got {len(before)}. "
+            f"{_why(before)}"
+        )
     with _recorded(using) as grown:
         grow()
     writes = sum(1 for q in grown if q.sql.lstrip()[:7].upper().startswith(_WRITES))
     if not writes:
         raise AssertionError(
-            f"`{_name(grow)}` added no rows (no INSERT or UPDATE): the second count of "
-            f"{name} would prove nothing. Make it create the rows the page lists."
+            f"{_name(grow, 'grow')} added no rows (no INSERT or UPDATE): the second count "
+            f"of {name} would prove nothing. Make it create the rows the code reads."
         )
     after = _count(run, using=using)
     if len(after) != len(before):
         raise AssertionError(
-            f"{name}: {len(before)} queries before `{_name(grow)}`, {len(after)} after — "
-            f"the count grows with the data. {_why(after)}"
+            f"{name}: {len(before)} queries, then {len(after)} after {_name(grow, 'grow')} "
+            f"added rows — the count grows with the data. {_why(after)}"
         )
     return FlatCounts(before=len(before), after=len(after), writes=writes)
 
@@ -102,7 +107,7 @@ def _runner(action: Callable[[], Any] | str, client: Any) -> tuple[Callable[[], 
         return (lambda: client.get(url)), f"GET {url}"
     if not callable(action):
         raise TypeError(f"action must be a callable or a URL, got {type(action).__name__}")
-    return action, f"`{_name(action)}`"
+    return action, _name(action, "the code under test")
 
 
 @contextmanager
@@ -120,26 +125,24 @@ def _count(run: Callable[[], Any], *, using: str) -> QueryLog:
     return log
 
 
-def _expect(log: QueryLog, expected: int, *, name: str, when: str) -> None:
-    if len(log) != expected:
-        raise AssertionError(
-            f"{name}: expected {expected} queries {when}, got {len(log)}. {_why(log)}"
-        )
-
-
 def _why(log: QueryLog) -> str:
-    # The instruments' diagnosis names the relation and the fix; the grader's words.
-    from workshop_site.grading.advice import explain
-
-    return explain(log) or "The queries:\n" + _listing(log)
+    # The instruments' diagnosis names the relation, the line and the fix.
+    findings = diagnose(log)
+    if findings:
+        return findings[0].message
+    return "The queries:\n" + _listing(log)
 
 
 def _listing(log: QueryLog) -> str:
-    lines = [f"  {n}. {' '.join(q.sql.split())[:110]}" for n, q in enumerate(log, start=1)]
+    lines = []
+    for number, query in enumerate(log, start=1):
+        where = f"  ({query.source.short})" if query.source else ""
+        lines.append(f"  {number}. {' '.join(query.sql.split())[:100]}{where}")
     if len(lines) > _LISTED:
         lines = [*lines[:_LISTED], f"  … and {len(lines) - _LISTED} more"]
     return "\n".join(lines)
 
 
-def _name(fn: Callable[..., Any]) -> str:
-    return getattr(fn, "__name__", None) or type(fn).__name__
+def _name(fn: Callable[..., Any], default: str) -> str:
+    name = getattr(fn, "__name__", "")
+    return f"`{name}`" if name and name != "<lambda>" else default
