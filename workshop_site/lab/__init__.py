@@ -42,6 +42,8 @@ _EXPORTS: dict[str, str] = {
     "latency": "latency",
     # source_view: a lesson's example code, shown in the notebook
     "show_source": "source_view",
+    # unit_tests: run TestCase classes written in a notebook (lesson 07)
+    "run_tests": "unit_tests",
     # grading: the graded exercises (a full module path: they live in workshop_site.grading)
     "check": "workshop_site.grading.api",
     "exercises": "workshop_site.grading.api",
