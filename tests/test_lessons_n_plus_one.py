@@ -218,3 +218,13 @@ def test_the_admin_joins_a_foreign_key_it_sees_in_list_display(seeded):
     _, fixed_log = _run(lesson.admin_orders)
     assert len(log) == len(fixed_log) == 3  # two counts (the paginator's) and the page
     assert ("INNER", "shop_customer") in _joins(log[-1].sql)
+
+
+def test_list_select_related_true_joins_everything_and_is_deprecated_too(seeded):
+    with pytest.warns(RemovedInDjango2028Warning, match="list_select_related to True"):
+
+        class Everything(lesson.OrderAdminNaive):
+            list_select_related = True
+
+    _, log = _run(lambda: lesson.admin_rows(Everything))
+    assert {"shop_customer", "shop_address"} <= {table for _, table in _joins(log[-1].sql)}
