@@ -8,11 +8,13 @@ named by the inspector) on a seeded test database.
 from __future__ import annotations
 
 import math
+import sqlite3
 import tracemalloc
 from collections import Counter
 
 import pytest
 from django.core.exceptions import FieldError
+from django.db import OperationalError, connection
 
 from workshop_site.lab.capture import queries
 from workshop_site.lab.diagnose import diagnose
@@ -206,3 +208,26 @@ def test_batches_cap_each_in_list_and_find_the_same_rows(seeded):
     found, log = _run(lesson.prefetch_reviews_of, 1500, batch=400)
     assert found == lesson.prefetch_reviews_of(1500)
     assert [len(query.params) for query in log] == [400, 400, 400, 300]
+
+
+def test_exclude_after_prefetch_queries_again_too(seeded):
+    products = list(Product.objects.prefetch_related("reviews")[:5])
+    with queries() as log:
+        [list(p.reviews.exclude(rating=1)) for p in products]
+        [list(p.reviews.all()) for p in products]
+    assert len(log) == 5  # one per .exclude(); .all() reads the prefetch
+
+
+def test_past_the_parameter_limit_the_prefetch_fails(seeded):
+    connection.ensure_connection()
+    raw = connection.connection
+    limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 100)
+    try:
+        assert connection.features.max_query_params == 100
+        with pytest.raises(OperationalError, match="too many SQL variables"):
+            lesson.prefetch_reviews_of(150)
+        found = lesson.prefetch_reviews_of(150, batch=100)
+        assert found == Review.objects.filter(product_id__lte=150).count()
+    finally:
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
