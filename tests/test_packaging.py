@@ -67,7 +67,7 @@ def test_binder_postbuild_installs_the_package_and_boots_the_shop(tmp_path):
         [str(ROOT / "binder" / "postBuild")],
         cwd=ROOT,
         env={
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},  # Binder: SQLite
             "PATH": f"{bin_dir}:{os.environ['PATH']}",
             "WORKSHOP_HOME": str(tmp_path),
         },

@@ -126,6 +126,8 @@ _CONDITION = re.compile(
     r"(?P<value>.+)$",
     re.S,
 )
+# PostgreSQL writes a filter on a boolean as the bare column: WHERE "t"."c" / NOT "t"."c".
+_BARE_BOOLEAN = re.compile(r'^(?P<negated>NOT )?"(?P<table>\w+)"\."(?P<column>\w+)"$')
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,11 @@ def _parse(sql: str) -> _Shape | None:
     conditions: list[_Condition | str] = []
     for text, offset in _conjuncts(where_text):
         parsed = _CONDITION.match(text)
-        if parsed is None:
+        bare = _BARE_BOOLEAN.match(text) if parsed is None else None
+        if bare is not None:
+            value = "FALSE" if bare["negated"] else "TRUE"
+            conditions.append(_Condition(bare["table"], bare["column"], "=", value, base + offset))
+        elif parsed is None:
             conditions.append(text)
         else:
             conditions.append(
@@ -590,10 +596,14 @@ def _lookups(load: _Load) -> str:
             return "..."
         model_field = _field_by_column(load.related, condition.column)
         suffix = _LOOKUPS.get(condition.op)
-        if model_field is None or suffix is None or condition.value != "%s":
+        if model_field is None or suffix is None or condition.value not in ("%s", "TRUE", "FALSE"):
             return "..."
         name = model_field.attname if model_field.is_relation else model_field.name
-        parts.append(f"{name}{suffix}={_parameter(load.group, condition.offset)}")
+        if condition.value == "%s":
+            value = _parameter(load.group, condition.offset)
+        else:
+            value = "True" if condition.value == "TRUE" else "False"
+        parts.append(f"{name}{suffix}={value}")
     return ", ".join(parts) or "..."
 
 
@@ -611,8 +621,13 @@ def _parameter(group: _Group, offset: int) -> str:
 def _literal(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, bool | int | float | Decimal) or value is None:
+    if isinstance(value, bool) or value is None:
         return repr(value)
+    # psycopg passes numbers wrapped in its own int/float subclasses (Int2(4) ...).
+    if isinstance(value, int):
+        return repr(int(value))
+    if isinstance(value, float | Decimal):
+        return repr(value if type(value) in (float, Decimal) else float(value))
     return "..."
 
 
