@@ -112,3 +112,14 @@ def test_sql_formatting_helpers():
     assert short_sql(sql) == 'SELECT … FROM "t" WHERE "t"."id" = %s'
     assert short_sql("SELECT 1") == "SELECT 1"
     assert len(short_sql("SELECT " + "x" * 300, width=50)) == 50
+
+
+def test_a_long_in_list_is_shortened_before_formatting():
+    from workshop_site.lab.display import format_sql
+
+    sql = 'SELECT "t"."id" FROM "t" WHERE "t"."x" IN (' + ", ".join(["%s"] * 1000) + ")"
+    formatted = format_sql(sql)
+    assert "1,000 parameters" in formatted
+    assert formatted.count("%s") == 3, formatted
+    short = format_sql('SELECT 1 FROM "t" WHERE "t"."x" IN (%s, %s)')
+    assert short.count("%s") == 2 and "in all" not in short
