@@ -60,6 +60,14 @@ wheelhouse: | $(PY)
 test-postgres: install
 	scripts/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
 
+# The course table (README, instructor guide) and every lesson's navigation cell, from the
+# notebooks' own metadata; `timings` first copies the last test run's notebook timings.
+course: install
+	$(PY) -m workshop_site.course
+
+timings: install
+	$(PY) -m workshop_site.course --timings
+
 # Forget your progress and all cached databases (they are rebuilt on the next start()).
 reset:
 	rm -rf .workshop
