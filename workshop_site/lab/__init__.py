@@ -38,6 +38,7 @@ _EXPORTS: dict[str, str] = {
     "compare": "measure",
     "compare_databases": "across_databases",
     "plot": "plots",
+    "plot_memory": "memory_plot",
     # latency: a simulated network round trip per query
     "latency": "latency",
     # source_view: a lesson's example code, shown in the notebook
