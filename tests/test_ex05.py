@@ -1,0 +1,202 @@
+"""Lesson 05's exercises: each grader rejects the naive page and the near misses (the
+shop's own method reused, every relation prefetched, a method extended without
+``super()``, the rating counted per card or in Python), each with a message that names
+it, and accepts the reference and another right answer."""
+
+from __future__ import annotations
+
+from statistics import fmean
+
+import pytest
+from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+
+from workshop_site.grading import grade
+from workshop_site.grading.exercises import ex05
+from workshop_site.lessons.composing import rated_card, shipments
+from workshop_site.shop.models import Listing, Order, OrderLine, Review
+from workshop_site.shop.querysets import ListingQuerySet, OrderQuerySet
+
+
+@pytest.fixture(autouse=True)
+def grading(django_db_blocker, tmp_path, monkeypatch):
+    """The grader opens its own connections to the grading data; progress goes elsewhere."""
+    monkeypatch.setenv("WORKSHOP_PROGRESS", str(tmp_path / "progress.jsonl"))
+    with django_db_blocker.unblock():
+        yield
+
+
+def _passes(exercise_id, fn):
+    verdict = grade(exercise_id, fn, progress=False)
+    assert verdict.passed, repr(verdict)
+    return verdict
+
+
+def _fails(exercise_id, fn, kind, *fragments):
+    verdict = grade(exercise_id, fn, progress=False)
+    assert (verdict.status, verdict.kind) == ("fail", kind), repr(verdict)
+    for fragment in fragments:
+        assert fragment in verdict.message, f"{fragment!r} not in:\n{verdict.message}"
+    return verdict
+
+
+# -- 05.1: the orders to ship ----------------------------------------------------------
+
+
+def _paid(queryset_class=OrderQuerySet):
+    return queryset_class(Order).filter(status=Order.Status.PAID).newest_first()
+
+
+class ComposedOrders(OrderQuerySet):
+    """Another right answer: the method made of two pieces of its own."""
+
+    def with_customer(self):
+        return self.select_related("customer__address")
+
+    def with_lines(self):
+        lines = OrderLine.objects.select_related("listing__product__brand").order_by("id")
+        return self.prefetch_related(Prefetch("lines", queryset=lines))
+
+    def optimize_for_list(self):
+        return self.with_lines().with_customer()
+
+
+def test_05_1_accepts_the_reference_and_a_method_made_of_pieces():
+    _passes("05.1", ex05.orders_to_ship)
+    _passes("05.1", lambda: shipments(_paid(ComposedOrders).optimize_for_list()))
+
+
+def test_05_1_rejects_the_naive_page():
+    _fails("05.1", lambda: shipments(_paid()), "scaling", "paid orders", "similar queries")
+
+
+def test_05_1_rejects_the_order_history_method_which_stops_at_the_product():
+    _fails(
+        "05.1",
+        lambda: shipments(_paid().select_related("customer__address").optimize_for_history()),
+        "scaling",
+        "one per product",
+        'select_related("brand")',
+    )
+
+
+def orders_without_the_address():
+    lines = Prefetch("lines", OrderLine.objects.select_related("listing__product__brand"))
+    return shipments(_paid().select_related("customer").prefetch_related(lines))
+
+
+def orders_prefetched_hop_by_hop():
+    orders = _paid().select_related("customer__address")
+    return shipments(orders.prefetch_related("lines__listing__product__brand"))
+
+
+def test_05_1_rejects_the_customer_without_the_address():
+    _fails("05.1", orders_without_the_address, "scaling", "customer.address")
+
+
+def test_05_1_rejects_a_prefetch_per_hop_over_the_budget():
+    _fails(
+        "05.1",
+        orders_prefetched_hop_by_hop,
+        "budget",
+        "5 queries",
+        "the budget is 2",
+        "one `Prefetch` whose queryset joins them",
+    )
+
+
+# -- 05.2: ratings on the cards --------------------------------------------------------
+
+
+def _cards(listings):
+    return [
+        rated_card(listing, listing.review_count, listing.average_rating) for listing in listings
+    ]
+
+
+def _public(queryset_class=ListingQuerySet):
+    return queryset_class(Listing).public().newest_first()
+
+
+def _subquery_stats(*, coalesce: bool) -> dict:
+    reviews = Review.objects.filter(product=OuterRef("product")).order_by().values("product")
+    count = Subquery(reviews.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+    average = Subquery(reviews.annotate(a=Avg("rating")).values("a"))
+    return {
+        "review_count": Coalesce(count, 0) if coalesce else count,
+        "average_rating": average,
+    }
+
+
+class SubqueryRatings(ListingQuerySet):
+    """Another right answer: the statistics as correlated subqueries."""
+
+    def optimize_for_list(self):
+        return super().optimize_for_list().annotate(**_subquery_stats(coalesce=True))
+
+
+class SubqueryRatingsWithoutZero(ListingQuerySet):
+    def optimize_for_list(self):
+        return super().optimize_for_list().annotate(**_subquery_stats(coalesce=False))
+
+
+class WithoutSuper(ListingQuerySet):
+    def optimize_for_list(self):
+        return self.with_review_stats()
+
+
+def rated_cards_naive():
+    cards = []
+    for listing in _public().optimize_for_list():
+        stats = listing.product.reviews.aggregate(count=Count("id"), average=Avg("rating"))
+        cards.append(rated_card(listing, stats["count"], stats["average"]))
+    return cards
+
+
+def rated_cards_in_python():
+    cards = []
+    for listing in _public().optimize_for_list().prefetch_related("product__reviews"):
+        stars = [review.rating for review in listing.product.reviews.all()]
+        cards.append(rated_card(listing, len(stars), fmean(stars) if stars else None))
+    return cards
+
+
+def test_05_2_accepts_the_reference_and_subqueries():
+    _passes("05.2", ex05.rated_cards)
+    _passes("05.2", lambda: _cards(_public(SubqueryRatings).optimize_for_list()))
+
+
+def test_05_2_rejects_a_subquery_count_that_is_null_without_reviews():
+    # COUNT in a correlated subquery finds no group for a product without reviews: NULL.
+    _fails(
+        "05.2",
+        lambda: _cards(_public(SubqueryRatingsWithoutZero).optimize_for_list()),
+        "result",
+        "(None, None, ",
+        "0 reviews",
+    )
+
+
+def test_05_2_rejects_a_query_per_card():
+    _fails("05.2", rated_cards_naive, "scaling", "public listings", "one per product")
+
+
+def test_05_2_rejects_a_method_that_forgets_what_the_card_loaded():
+    _fails(
+        "05.2",
+        lambda: _cards(_public(WithoutSuper).optimize_for_list()),
+        "scaling",
+        "one per listing",
+        "listing.product",
+    )
+
+
+def test_05_2_rejects_every_review_loaded_into_python():
+    _fails(
+        "05.2",
+        rated_cards_in_python,
+        "budget",
+        "4 queries",
+        "the budget is 3",
+        "let the database count and average",
+    )
