@@ -86,3 +86,16 @@ def test_a_postgresql_worker_gets_the_kernel_database_in_its_url(monkeypatch):
     monkeypatch.setattr("django.db.connection", FakePostgres())
     assert _database_environment() == {"DATABASE_URL": "postgres://me@127.0.0.1:5432/ws_kernel_42"}
     assert os.environ["DATABASE_URL"].endswith("/workshop")  # the kernel's own is unchanged
+
+
+def test_the_worker_process_exits_when_its_kernel_is_gone():
+    # --parent names a process that is not its parent (this one is): as if it had died.
+    not_the_parent = str(os.getpid() + 1)
+    proc = subprocess.run(
+        [sys.executable, "-m", "workshop_site.lab.worker_process", "--parent", not_the_parent],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Starting worker" not in proc.stdout  # it never got to poll
