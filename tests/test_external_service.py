@@ -160,3 +160,11 @@ def test_a_bad_json_body_is_a_400():
         )
         assert response.status_code == 400
         assert response.json()["error"] == "the body is not JSON"
+
+
+def test_a_fixed_port_is_used_as_given():
+    with socket.socket() as probe:  # find a port that is free now
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    with PartnerService(port=free) as service:
+        assert service.url == f"http://127.0.0.1:{free}"

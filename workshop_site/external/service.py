@@ -47,12 +47,12 @@ class _Server(ThreadingHTTPServer):
     # every open connection, which stop() shuts down so that kept-alive clients let go.
     daemon_threads = True
 
-    def __init__(self, service: PartnerService) -> None:
+    def __init__(self, service: PartnerService, port: int) -> None:
         self.service = service
         self._connections: set[socket.socket] = set()
         self._request_threads: set[threading.Thread] = set()
         self._lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(("127.0.0.1", port), _Handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         thread = threading.Thread(
@@ -163,12 +163,20 @@ class PartnerService:
     ``hang_limit``: how long a hanging partner holds a request before answering anyway
     (seconds). A real partner may hold it forever; the limit keeps notebooks finite.
     ``seed``: the failure draws (see :class:`~workshop_site.external.behaviour.Controls`).
+    ``port``: 0 (the default) takes a free one; a fixed port suits a site run by hand
+    (``settings.PARTNERS["URL"]`` defaults to port 8765).
     """
 
     def __init__(
-        self, *, hang_limit: float = 2.0, seed: int = 0, api_key: str = DEFAULT_API_KEY
+        self,
+        *,
+        hang_limit: float = 2.0,
+        seed: int = 0,
+        api_key: str = DEFAULT_API_KEY,
+        port: int = 0,
     ) -> None:
         self.hang_limit = hang_limit
+        self._requested_port = port
         self.api_key = api_key
         self.controls = Controls(PARTNERS, seed=seed)
         self._server: _Server | None = None
@@ -185,7 +193,7 @@ class PartnerService:
         if self._server is not None:
             return self
         self._stopping.clear()
-        self._server = _Server(self)
+        self._server = _Server(self, self._requested_port)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
