@@ -1,0 +1,367 @@
+"""Every claim notebook 09 makes, on the functions the notebook calls.
+
+The notebook prints its figures live; these tests pin what its prose says about them: the
+plans (read from SQLite's and PostgreSQL's own words), the query counts, which answers
+agree, what grows with the rows and what stays flat. Timings are only compared with each
+other, measured in the same test, where the notebook's claim has a wide margin.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection  # noqa: F401 (read by SQLITE_ONLY's condition)
+from django.db.models import Q
+
+from workshop_site.lab.capture import queries
+from workshop_site.lessons import in_database as work
+from workshop_site.lessons import indexes, long_jobs
+from workshop_site.lessons import template_costs as templates
+from workshop_site.lessons.plans import INDEX_ORDER, SEARCH, plan, read_plan
+from workshop_site.seed import REFERENCE_NOW, seed
+from workshop_site.shop.models import Customer, Listing, Order
+
+SQLITE_ONLY = pytest.mark.skipif(
+    "connection.vendor != 'sqlite'", reason="the SQLite planner's choice, without statistics"
+)
+
+
+@pytest.fixture
+def seeded(db):
+    return seed(size=200, seed=7)
+
+
+@pytest.fixture
+def big(seeded):
+    """20,000 orders: enough for PostgreSQL's planner to prefer an index (after ANALYZE)."""
+    indexes.grow_orders(20_000, progress=False)
+    return Order.objects.count()
+
+
+def _run(fn):
+    with queries() as log:
+        value = fn()
+    return value, log
+
+
+# -- plans: both dialects, read the same way ------------------------------------------------
+
+
+def test_sqlite_plan_lines_read_as_scan_search_and_sort():
+    scan = read_plan("sqlite", ["SCAN shop_order", "USE TEMP B-TREE FOR ORDER BY"])
+    assert scan.reads_every_row("shop_order") and scan.sorts
+    assert scan.words() == "Reads every row of shop_order, then sorts the rows it found."
+    search = read_plan("sqlite", ["SEARCH shop_order USING INDEX idx (status=?)"])
+    assert search.step("shop_order").how == SEARCH
+    assert search.index_used("shop_order") == "idx" and not search.sorts
+    walk = read_plan("sqlite", ["SCAN shop_order USING COVERING INDEX idx"])
+    assert walk.step("shop_order").how == INDEX_ORDER
+    by_pk = read_plan("sqlite", ["SEARCH shop_order USING INTEGER PRIMARY KEY (rowid=?)"])
+    assert by_pk.step("shop_order").how == SEARCH and by_pk.index_used("shop_order") is None
+
+
+def test_postgresql_plan_text_reads_the_same_way():
+    seq = read_plan(
+        "postgresql",
+        [
+            "Limit  (cost=1.0..2.0 rows=20 width=8)",
+            "  ->  Sort  (cost=1.0..2.0 rows=200 width=8)",
+            "        Sort Key: created_at",
+            "        ->  Seq Scan on shop_order  (cost=0.00..1.00 rows=200 width=8)",
+            "              Filter: ((status)::text = 'pending'::text)",
+        ],
+    )
+    assert seq.reads_every_row("shop_order") and seq.sorts
+    index = read_plan(
+        "postgresql",
+        [
+            "Limit  (cost=0.29..1.00 rows=20 width=8)",
+            "  ->  Index Scan using order_status_created_idx on shop_order  (cost=0.29..9.0 rows=200 width=8)",  # noqa: E501
+            "        Index Cond: ((status)::text = 'pending'::text)",
+        ],
+    )
+    step = index.step("shop_order")
+    assert (step.how, step.index, index.sorts) == (SEARCH, "order_status_created_idx", False)
+    assert "status" in step.condition
+    walk = read_plan(
+        "postgresql",
+        ["Index Only Scan using idx on shop_order  (cost=0.29..900.0 rows=9000 width=8)"],
+    )
+    assert walk.step("shop_order").how == INDEX_ORDER
+    bitmap = read_plan(
+        "postgresql",
+        [
+            "Bitmap Heap Scan on shop_order  (cost=5.0..50.0 rows=200 width=8)",
+            "  Recheck Cond: ((status)::text = 'pending'::text)",
+            "  ->  Bitmap Index Scan on order_status_idx  (cost=0.00..5.0 rows=200 width=0)",
+            "        Index Cond: ((status)::text = 'pending'::text)",
+        ],
+    )
+    assert (bitmap.step("shop_order").how, bitmap.index_used("shop_order")) == (
+        SEARCH,
+        "order_status_idx",
+    )
+
+
+def test_read_plan_names_the_vendors_it_reads():
+    with pytest.raises(ValueError, match="not 'mysql'"):
+        read_plan("mysql", [])
+
+
+# -- 1. indexes ---------------------------------------------------------------------------
+
+
+def test_only_the_primary_key_and_the_foreign_key_are_indexed(seeded):
+    columns = indexes.table_indexes(Order).values()
+    assert sorted(map(tuple, columns)) == [("customer_id",), ("id",)]
+
+
+def test_the_queue_reads_every_order_then_sorts_them(big):
+    found = plan(indexes.queue())
+    assert found.reads_every_row("shop_order") and found.sorts
+
+
+def test_the_queue_index_goes_straight_to_the_rows_in_order(big):
+    with indexes.index_on(Order, indexes.QUEUE_INDEX):
+        found = plan(indexes.queue())
+    step = found.step("shop_order")
+    assert (step.how, step.index, found.sorts) == (SEARCH, "order_status_created_idx", False)
+    assert "order_status_created_idx" not in indexes.table_indexes(Order)  # dropped after
+
+
+def test_the_index_is_declared_as_a_migration_writes_it(seeded):
+    code = indexes.migration_code(Order, indexes.QUEUE_INDEX)
+    assert code.startswith("migrations.AddIndex(")
+    assert "fields=['status', 'created_at']" in code
+    sql = indexes.index_sql(Order, indexes.QUEUE_INDEX)
+    assert sql.startswith('CREATE INDEX "order_status_created_idx" ON "shop_order"')
+    assert "WHERE" in indexes.index_sql(Order, indexes.PENDING_INDEX)
+
+
+def test_time_vs_rows_grows_without_the_index_and_not_with_it(seeded):
+    timings = indexes.time_vs_rows([2_000, 30_000], progress=False)
+    assert timings["same_result"].all()
+    assert sorted(set(timings["rows"])) == [2_000, 30_000]
+    ms = timings.set_index(["rows", "variant"])["ms"]
+    assert ms[(30_000, "no index")] > 2 * ms[(2_000, "no index")]
+    assert ms[(30_000, "no index")] > 3 * ms[(30_000, "order_status_created_idx")]
+    assert Order.objects.count() == 30_000
+
+
+@SQLITE_ONLY
+def test_the_column_order_decides_which_queries_an_index_serves(big):
+    last_week = REFERENCE_NOW - timedelta(days=7)
+    plans = indexes.plans_with(
+        Order,
+        indexes.QUEUE_INDEX,
+        {
+            "status": lambda: Order.objects.filter(status="pending"),
+            "both": lambda: Order.objects.filter(status="pending", created_at__gte=last_week),
+            "date": lambda: Order.objects.filter(created_at__gte=last_week),
+        },
+    ).set_index("query")["plan"]
+    assert plans["status"].startswith("Goes straight to the matching rows")
+    assert plans["both"].startswith("Goes straight to the matching rows")
+    assert plans["date"] == "Reads every row of shop_order."
+
+
+@SQLITE_ONLY
+def test_the_four_candidates_read_the_way_the_notebook_says(big):
+    candidates = indexes.compare_indexes(
+        [
+            indexes.STATUS_INDEX,
+            indexes.WRONG_ORDER_INDEX,
+            indexes.QUEUE_INDEX,
+            indexes.PENDING_INDEX,
+        ]
+    )
+    assert candidates["same_result"].all()
+    plans = candidates.set_index(["query", "variant"])["plan"]
+    queue, count = "20 oldest pending", "count of pending"
+    assert plans[(queue, "order_status_idx")].endswith("then sorts the rows it found.")
+    assert plans[(queue, "order_created_status_idx")].startswith(
+        "Reads index order_created_status_idx from start to end"
+    )
+    assert plans[(count, "order_created_status_idx")] == "Reads every row of shop_order."
+    for query in (queue, count):
+        assert plans[(query, "order_status_created_idx")].startswith("Goes straight")
+        assert "order_pending_created_idx" in plans[(query, "order_pending_created_idx")]
+    assert plans[(queue, "no index")] == (
+        "Reads every row of shop_order, then sorts the rows it found."
+    )
+
+
+def test_grow_orders_adds_orders_of_existing_customers_and_ids_keep_counting(seeded):
+    added = indexes.grow_orders(3_000, progress=False)
+    assert added == 3_000 - 400 and Order.objects.count() == 3_000
+    assert indexes.grow_orders(2_000, progress=False) == 0
+    assert not Order.objects.exclude(customer__in=Customer.objects.all()).exists()
+    pending = Order.objects.filter(status="pending").count()
+    assert 150 < pending < 450  # one in ten, as the seed's mix
+    created = Order.objects.create(
+        customer_id=1, created_at=REFERENCE_NOW, status=Order.Status.PENDING
+    )
+    assert created.pk == 3_001  # PostgreSQL's sequence was moved past the new ids
+
+
+def test_the_partial_index_holds_only_the_pending_orders(big):
+    assert indexes.PENDING_INDEX.condition == Q(status="pending")
+    with indexes.index_on(Order, indexes.PENDING_INDEX):
+        assert plan(indexes.queue()).index_used("shop_order") == "order_pending_created_idx"
+
+
+# -- 2. long jobs -------------------------------------------------------------------------------
+
+
+def test_the_three_exports_agree_and_count_their_queries(seeded):
+    orders = Order.objects.count()
+    plain, plain_log = _run(long_jobs.export_all)
+    streamed, streamed_log = _run(long_jobs.export_iterator)
+    batched, batched_log = _run(lambda: long_jobs.export_batches(batch_size=100))
+    assert plain == streamed == batched and plain[0] == orders
+    assert (len(plain_log), len(streamed_log)) == (1, 1)
+    assert len(batched_log) == orders // 100 + 1
+
+
+def test_peak_memory_grows_with_a_plain_loop_and_stays_flat_otherwise(seeded):
+    jobs = long_jobs.memory_vs_rows(
+        [2_000, 8_000],
+        {
+            "plain": long_jobs.export_all,
+            "iterator": long_jobs.export_iterator,
+            "batches": long_jobs.export_batches,
+        },
+        progress=False,
+    )
+    assert jobs["same_result"].all()
+    peak = jobs.set_index(["rows", "variant"])["peak_mb"]
+    assert peak[(8_000, "plain")] > 3 * peak[(2_000, "plain")]
+    for flat in ("iterator", "batches"):
+        assert peak[(8_000, flat)] < 1.3 * peak[(2_000, flat)], flat
+    assert peak[(8_000, "plain")] > 5 * peak[(8_000, "iterator")]
+
+
+def test_writing_many_rows_counts_statements_by_batch(seeded):
+    writes = long_jobs.write_costs(n=500, batch_sizes=(10, 100, None), progress=False)
+    counts = writes.set_index(["step", "method", "batch_size"])["queries"]
+    assert counts[("create", "save() in a loop", "—")] == 500
+    assert counts[("create", "bulk_create", "10")] == 50
+    assert counts[("create", "bulk_create", "100")] == 5
+    assert counts[("update", "bulk_update", "100")] == 5
+    assert counts[("update", "update()", "—")] == 1
+    ms = writes.set_index(["step", "method", "batch_size"])["ms"]
+    assert ms[("create", "bulk_create", "100")] * 3 < ms[("create", "save() in a loop", "—")]
+    assert ms[("update", "update()", "—")] * 3 < ms[("update", "bulk_update", "100")]
+    assert Order.objects.count() == 400  # every run rolled back
+
+
+# -- 3. work in the database ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("python", "database", "python_queries"),
+    [
+        (work.pending_count_len, work.pending_count, "1"),
+        (work.has_cancelled_truthy, work.has_cancelled_exists, "1"),
+        (work.revenue_python, work.revenue, "1"),
+        (work.orders_per_status_python, work.orders_per_status, "1"),
+        (work.customers_with_pending_python, work.customers_with_pending_exists, "1+N"),
+        (work.last_order_dates_python, work.last_order_dates_subquery, "1+N"),
+    ],
+)
+def test_each_pair_agrees_and_the_database_needs_one_query(
+    seeded, python, database, python_queries
+):
+    slow, slow_log = _run(python)
+    fast, fast_log = _run(database)
+    assert slow == fast
+    assert len(fast_log) == 1
+    customers = Customer.objects.count()
+    assert len(slow_log) == (1 if python_queries == "1" else 1 + customers)
+
+
+def test_count_and_exists_ask_for_a_number_and_one_row(seeded):
+    _, counted = _run(work.pending_count)
+    assert "COUNT(*)" in counted[0].sql
+    _, exists = _run(work.has_cancelled_exists)
+    assert "LIMIT 1" in exists[0].sql
+
+
+def test_restock_loop_is_one_update_per_listing_and_update_is_one(seeded):
+    with long_jobs.rolled_back():
+        count, log = _run(work.restock_loop)
+        assert count > 0 and len(log) == 1 + count
+    with long_jobs.rolled_back():
+        updated, log = _run(work.restock)
+        assert updated == count and len(log) == 1
+        assert log[0].sql.startswith('UPDATE "shop_listing" SET "stock" = ("shop_listing"."stock"')
+        assert not Listing.objects.filter(is_active=True, stock__lt=work.RESTOCK_BELOW).exists()
+
+
+def test_two_saves_lose_a_sale_two_f_updates_do_not(seeded):
+    start = Listing.objects.get(pk=1).stock
+    with long_jobs.rolled_back():
+        result = work.lost_update(listing_id=1)
+        assert Listing.objects.get(pk=1).stock == start
+    assert result == {
+        "start": start,
+        "after two save()": start - 1,
+        "after two F() updates": start - 2,
+    }
+
+
+# -- 4. templates -------------------------------------------------------------------------------
+
+
+def test_the_naive_table_runs_the_queries_its_docstring_counts(seeded):
+    html, log = _run(templates.pending_orders_naive)
+    orders = list(templates.pending_page())
+    lines = sum(order.lines.count() for order in orders)
+    assert len(log) == 1 + 3 * len(orders) + 2 * lines
+    fixed, fixed_log = _run(templates.pending_orders)
+    assert fixed == html and len(fixed_log) == 2
+
+
+def test_split_render_separates_database_and_python_time(seeded):
+    split = templates.split_render(templates.pending_orders)
+    assert split["queries"] == 2
+    assert split["total_ms"] == pytest.approx(split["db_ms"] + split["python_ms"])
+
+
+def test_the_catalogue_runs_no_query_and_its_filters_cost_most(seeded):
+    cards, log = _run(templates.catalogue_rows)
+    assert len(log) == 1
+    ready = templates.light_rows(cards)
+    with queries() as rendering:
+        heavy = templates.catalogue("catalogue_includes", cards)
+        inline = templates.catalogue("catalogue_inline", cards)
+        light = templates.catalogue("catalogue_light", ready)
+    assert len(rendering) == 0
+    assert templates.same_html(heavy, light) and templates.same_html(inline, light)
+    slow = indexes.best_time(lambda: templates.catalogue("catalogue_inline", cards))
+    fast = indexes.best_time(lambda: templates.catalogue("catalogue_light", ready))
+    assert slow > 3 * fast
+
+
+def test_an_include_in_a_loop_costs_more_than_the_same_lines_inline(seeded):
+    cards = templates.catalogue_rows()
+    inline = templates.render("lessons/lines_inline.html", {"rows": cards})
+    included = templates.render("lessons/lines_includes.html", {"rows": cards})
+    assert templates.same_html(inline, included)
+    costs = templates.include_costs(cards)
+    assert costs["include_us"] > costs["inline_us"]
+
+
+def test_the_shop_uses_the_cached_loader_and_it_saves_the_compile(seeded):
+    loader, _inner = templates.shop_loaders()[0]
+    assert loader == "django.template.loaders.cached.Loader"
+    costs = templates.compile_costs()
+    assert costs["uncached_ms"] > 10 * costs["cached_ms"]
+
+
+def test_a_cached_fragment_hides_the_queries_only_on_a_hit(seeded):
+    _, naive_log = _run(templates.pending_orders_naive)
+    miss, hit = templates.fragment_cache_costs()
+    assert miss["queries"] == len(naive_log)
+    assert hit["queries"] == 0

@@ -1,0 +1,247 @@
+"""Lesson 09, long jobs: memory while reading every order, and writing many rows.
+
+The job: a nightly export of every order as one invoice line each, fed to a digest (it
+stands for a file being written or an API being fed). Three ways to read the orders:
+
+- :func:`export_all`: a plain loop over the queryset. Django fetches every row, builds
+  every ``Order`` and keeps them all in the queryset's result cache until the loop ends:
+  memory grows with the table.
+- :func:`export_iterator`: ``.iterator(chunk_size=...)`` streams rows from the database
+  cursor and keeps no cache: memory stays at one chunk.
+- :func:`export_batches`: batches by primary key (``pk > last seen``, ``[:batch]``): one
+  short query per batch, each batch released before the next; it also works where a
+  long-open cursor is a problem, and can resume after a crash.
+
+The writes: :func:`write_costs` creates, then updates, the same orders with ``save()`` in
+a loop, ``bulk_create``/``bulk_update`` at several batch sizes, and one ``update()``.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import time
+import tracemalloc
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import pandas as pd
+from django.db import transaction
+from tqdm.auto import tqdm
+
+from workshop_site.lab.capture import queries
+from workshop_site.lessons.indexes import grow_orders
+from workshop_site.seed import REFERENCE_NOW
+from workshop_site.shop.models import Customer, Order
+
+__all__ = [
+    "BATCH",
+    "export_all",
+    "export_batches",
+    "export_iterator",
+    "invoice_line",
+    "memory_vs_rows",
+    "peak_memory",
+    "rolled_back",
+    "write_costs",
+]
+
+#: Rows per chunk or batch: large enough that the query count stays small.
+BATCH = 1_000
+
+
+def invoice_line(order: Order) -> str:
+    """One order as a line of the export."""
+    return f"{order.pk};{order.customer_id};{order.created_at:%Y-%m-%d};{order.status}\n"
+
+
+def _digest(orders: Iterable[Order]) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    count = 0
+    for order in orders:
+        digest.update(invoice_line(order).encode())
+        count += 1
+    return count, digest.hexdigest()
+
+
+def export_all() -> tuple[int, str]:
+    """Every order, the plain way: all of them in memory at once (1 query)."""
+    return _digest(Order.objects.order_by("pk"))
+
+
+def export_iterator(chunk_size: int = BATCH) -> tuple[int, str]:
+    """Every order, streamed ``chunk_size`` rows at a time (1 query)."""
+    return _digest(Order.objects.order_by("pk").iterator(chunk_size=chunk_size))
+
+
+def _batches(batch_size: int) -> Iterator[Order]:
+    last = 0
+    while True:
+        batch = list(Order.objects.filter(pk__gt=last).order_by("pk")[:batch_size])
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].pk
+
+
+def export_batches(batch_size: int = BATCH) -> tuple[int, str]:
+    """Every order, ``batch_size`` at a time by primary key (rows / batch_size + 1 queries)."""
+    return _digest(_batches(batch_size))
+
+
+# -- measuring peak memory -------------------------------------------------------------
+
+
+def peak_memory(fn: Callable[[], Any]) -> tuple[Any, int]:
+    """``fn()``'s result and the peak of Python memory it allocated (bytes, tracemalloc).
+
+    The garbage collector runs first, so leftovers of earlier cells do not count.
+    Tracemalloc sees Python's allocations, not the database library's own buffers.
+    """
+    gc.collect()
+    started_here = not tracemalloc.is_tracing()
+    if started_here:
+        tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        baseline = tracemalloc.get_traced_memory()[0]
+        value = fn()
+        peak = tracemalloc.get_traced_memory()[1] - baseline
+    finally:
+        if started_here:
+            tracemalloc.stop()
+    return value, max(peak, 0)
+
+
+def memory_vs_rows(
+    sizes: Sequence[int],
+    variants: dict[str, Callable[[], Any]],
+    *,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Grow the orders to each size, then each variant's peak memory and time there.
+
+    One row per (size, variant): ``rows``, ``variant``, ``peak_mb``, ``seconds`` (of the
+    traced run: tracemalloc slows Python down, compare times between variants only),
+    ``queries``, ``same_result`` (as the first variant's).
+    """
+    records: list[dict[str, Any]] = []
+    bar = tqdm(total=len(sizes) * len(variants), desc="jobs", unit="run", disable=not progress)
+    for size in sorted(sizes):
+        grow_orders(size, progress=progress)
+        expected = None
+        for name, variant in variants.items():
+            bar.set_postfix_str(f"{name} at {size:,} orders")
+            began = time.perf_counter()
+            with queries() as log:
+                value, peak = peak_memory(variant)
+            seconds = time.perf_counter() - began
+            expected = value if expected is None else expected
+            records.append(
+                {
+                    "rows": size,
+                    "variant": name,
+                    "peak_mb": peak / 1e6,
+                    "seconds": seconds,
+                    "queries": len(log),
+                    "same_result": value == expected,
+                }
+            )
+            bar.update()
+    bar.close()
+    return pd.DataFrame(records)
+
+
+# -- writing many rows ---------------------------------------------------------------------
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """A transaction that is always rolled back: measure writes without keeping them."""
+    with transaction.atomic():
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+
+
+def _new_orders(n: int) -> list[Order]:
+    customers = list(Customer.objects.order_by("id").values_list("id", flat=True)[:100])
+    return [
+        Order(
+            customer_id=customers[i % len(customers)],
+            created_at=REFERENCE_NOW - timedelta(hours=i),
+            status=Order.Status.PENDING,
+        )
+        for i in range(n)
+    ]
+
+
+def _create(method: str, orders: list[Order], batch_size: int | None) -> None:
+    if method == "save() in a loop":
+        for order in orders:
+            order.save()
+    else:
+        Order.objects.bulk_create(orders, batch_size=batch_size)
+
+
+def _update(method: str, orders: list[Order], batch_size: int | None) -> None:
+    if method == "save() in a loop":
+        for order in orders:
+            order.status = Order.Status.PAID
+            order.save()
+    elif method == "bulk_update":
+        for order in orders:
+            order.status = Order.Status.PAID
+        Order.objects.bulk_update(orders, ["status"], batch_size=batch_size)
+    else:  # one UPDATE ... WHERE
+        Order.objects.filter(pk__in=[o.pk for o in orders]).update(status=Order.Status.PAID)
+
+
+def _batch_label(method: str, batch_size: int | None) -> str:
+    if not method.startswith("bulk"):
+        return "—"
+    return "largest" if batch_size is None else f"{batch_size:,}"
+
+
+def write_costs(
+    n: int = 2_000,
+    *,
+    batch_sizes: Sequence[int | None] = (10, 100, 1_000, None),
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Create ``n`` orders, then mark them paid, each way; every run is rolled back.
+
+    One row per way: ``step`` (create/update), ``method``, ``batch_size`` ("largest":
+    Django's largest batch for this database; "—": not batched), ``queries``, ``ms``.
+    """
+    plans: list[tuple[str, str, int | None]] = [("create", "save() in a loop", None)]
+    plans += [("create", "bulk_create", size) for size in batch_sizes]
+    plans += [("update", "save() in a loop", None)]
+    plans += [("update", "bulk_update", size) for size in batch_sizes]
+    plans += [("update", "update()", None)]
+    records = []
+    for step, method, batch_size in tqdm(plans, desc="writes", unit="way", disable=not progress):
+        with rolled_back():
+            orders = _new_orders(n)
+            if step == "update":
+                Order.objects.bulk_create(orders)
+            began = time.perf_counter()
+            with queries() as log:
+                if step == "create":
+                    _create(method, orders, batch_size)
+                else:
+                    _update(method, orders, batch_size)
+            seconds = time.perf_counter() - began
+        records.append(
+            {
+                "step": step,
+                "method": method,
+                "batch_size": _batch_label(method, batch_size),
+                "queries": len(log),
+                "ms": seconds * 1000,
+            }
+        )
+    return pd.DataFrame(records)

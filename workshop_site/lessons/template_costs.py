@@ -1,0 +1,269 @@
+"""Lesson 09, templates: the queries a template runs, and the time it takes without any.
+
+Two costs hide in a template:
+
+- **queries**: ``{{ order.customer.name }}``, ``{{ order.total }}`` (a property that loops
+  over ``order.lines.all``) and ``{% for line in order.lines.all %}`` each run a query
+  per row when the view passed a plain queryset (:func:`pending_orders_naive`);
+- **Python time with no query at all**: filters on long text (``truncatewords_html``,
+  ``wordcount``, ``linebreaksbr``) and ``{% include %}`` inside a loop, paid again on
+  every render (:func:`catalogue`).
+
+The lesson's templates live in ``lessons/templates/lessons/`` and render with an
+:func:`engine` of their own, with the cached loader (Django's default since 4.1) or
+without it, to measure what the cache saves.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.core.cache import cache as default_cache
+from django.db.models import F, Prefetch, QuerySet
+from django.template import Context, Engine, defaultfilters
+from django.template.defaultfilters import date as date_filter
+
+from workshop_site.lab.capture import queries
+from workshop_site.lessons.indexes import best_time
+from workshop_site.shop.models import Listing, Order, OrderLine
+
+__all__ = [
+    "CATALOGUE",
+    "PAGE",
+    "TEMPLATES_DIR",
+    "catalogue",
+    "catalogue_rows",
+    "engine",
+    "fragment_cache_costs",
+    "include_costs",
+    "light_rows",
+    "loader_costs",
+    "PRODUCT_LIST_TEMPLATES",
+    "compile_costs",
+    "pending_orders",
+    "pending_orders_naive",
+    "pending_page",
+    "render",
+    "render_orders",
+    "same_html",
+    "shop_loaders",
+    "split_render",
+]
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+#: Cards on the catalogue page of the no-query example.
+CATALOGUE = 200
+#: Orders on one page of the pending-orders table.
+PAGE = 50
+_CACHE_KEY_FRAGMENT = "pending_orders"
+
+
+@cache
+def engine(*, cached: bool = True) -> Engine:
+    """A template engine for the lesson's templates, with or without the cached loader."""
+    loaders: list[Any] = ["django.template.loaders.filesystem.Loader"]
+    if cached:
+        loaders = [("django.template.loaders.cached.Loader", loaders)]
+    return Engine(
+        dirs=[str(TEMPLATES_DIR)],
+        loaders=loaders,
+        libraries={"cache": "django.templatetags.cache"},
+    )
+
+
+def render(name: str, context: dict[str, Any], *, cached: bool = True) -> str:
+    """Find ``name`` (a file read and compiled, unless the cached loader has it) and render."""
+    return engine(cached=cached).get_template(name).render(Context(context))
+
+
+def shop_loaders() -> list[Any]:
+    """The loaders of the shop's own template engine (``settings.TEMPLATES``)."""
+    from django.template import engines
+
+    return engines["django"].engine.loaders
+
+
+# -- a template that runs queries ------------------------------------------------------
+
+
+def pending_page() -> QuerySet:
+    """The first page of pending orders, oldest first: at most :data:`PAGE` rows."""
+    return Order.objects.filter(status=Order.Status.PENDING).order_by("created_at", "id")[:PAGE]
+
+
+def render_orders(orders: Iterable[Order]) -> str:
+    """The pending-orders table: customer, date, lines with their products, total."""
+    return render("lessons/order_rows.html", {"orders": orders})
+
+
+def pending_orders_naive() -> str:
+    """1 + N(3 + 2 lines) queries, all run by the template while it renders: per order its
+    customer, its lines (twice: the loop, then ``order.total``), each line's listing and
+    product."""
+    return render_orders(pending_page())
+
+
+def pending_orders() -> str:
+    """2 queries: orders with their customer (a JOIN), then every line with its listing
+    and product (a JOIN); ``order.total`` then reads the prefetched lines."""
+    lines = OrderLine.objects.select_related("listing__product").order_by("id")
+    return render_orders(
+        pending_page().select_related("customer").prefetch_related(Prefetch("lines", lines))
+    )
+
+
+def split_render(fn: Callable[[], Any]) -> dict[str, float]:
+    """Run ``fn`` once: its queries, time in the database, and the rest (Python: template
+    rendering and building model instances), in milliseconds."""
+    began = time.perf_counter()
+    with queries() as log:
+        fn()
+    total = (time.perf_counter() - began) * 1000
+    db = log.db_time * 1000
+    return {"queries": len(log), "total_ms": total, "db_ms": db, "python_ms": total - db}
+
+
+# -- a template that is slow with no query -------------------------------------------------
+
+
+def catalogue_rows(limit: int = CATALOGUE) -> list[dict[str, Any]]:
+    """The newest listings' cards as plain values, loaded up front (1 query): rendering
+    them runs no query at all."""
+    return list(
+        Listing.objects.order_by("-created_at", "-id").values(
+            "price",
+            "grade",
+            "created_at",
+            title=F("product__title"),
+            description=F("product__description"),
+        )[:limit]
+    )
+
+
+def light_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same cards with every filter applied once, ahead of time (what a stored
+    excerpt, or a cache of them, gives): the template only prints strings."""
+    return [
+        {
+            "title": defaultfilters.title(row["title"]),
+            "price": defaultfilters.floatformat(row["price"], 2),
+            "grade": row["grade"],
+            "listed": date_filter(row["created_at"], "l j F Y"),
+            "excerpt": defaultfilters.truncatewords_html(
+                defaultfilters.linebreaksbr(row["description"]), 40
+            ),
+            "words": defaultfilters.wordcount(row["description"]),
+            "slug": defaultfilters.slugify(row["title"]),
+        }
+        for row in rows
+    ]
+
+
+def catalogue(name: str, rows: list[dict[str, Any]], *, cached: bool = True) -> str:
+    """Render catalogue template ``name`` (``catalogue_includes``, ``catalogue_inline``,
+    ``catalogue_light``) with ``rows``."""
+    return render(f"lessons/{name}.html", {"rows": rows}, cached=cached)
+
+
+def include_costs(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """Microseconds per row for a one-line list item, written inline and included with
+    ``{% include %}``: what an include costs by itself, with no filter to hide it."""
+    per_row = 1e6 / max(len(rows), 1)
+    return {
+        "inline_us": best_time(lambda: render("lessons/lines_inline.html", {"rows": rows}))
+        * per_row,
+        "include_us": best_time(lambda: render("lessons/lines_includes.html", {"rows": rows}))
+        * per_row,
+    }
+
+
+def same_html(first: str, second: str) -> bool:
+    """The same page, whitespace aside (an include adds line breaks of its own)."""
+    return first.split() == second.split()
+
+
+def loader_costs(
+    rows: list[dict[str, Any]], *, name: str = "catalogue_includes"
+) -> dict[str, float]:
+    """Milliseconds to find, compile and render ``name``, with and without the cached
+    loader (best of several runs), and what the compile step alone costs."""
+    engine(cached=True).get_template(f"lessons/{name}.html")  # warm: compiled once
+    with_cache = best_time(lambda: catalogue(name, rows, cached=True))
+    without = best_time(lambda: catalogue(name, rows, cached=False))
+    compile_only = best_time(lambda: engine(cached=False).get_template(f"lessons/{name}.html"))
+    return {
+        "cached_ms": with_cache * 1000,
+        "uncached_ms": without * 1000,
+        "compile_ms": compile_only * 1000,
+    }
+
+
+#: The templates the product list page renders (``shop/product_list.html`` and the ones
+#: it extends and includes).
+PRODUCT_LIST_TEMPLATES = (
+    "shop/product_list.html",
+    "shop/base.html",
+    "shop/_listing_card.html",
+    "shop/_pagination.html",
+)
+
+
+def compile_costs(names: Sequence[str] = PRODUCT_LIST_TEMPLATES) -> dict[str, float]:
+    """Milliseconds to find ``names`` with the shop's engine (the cached loader: a lookup
+    once warm) and with the same engine's plain loaders (read and compile every time),
+    and the page's own time, for scale (best of several requests, ``/products/``)."""
+    from django.template import engines
+    from django.test import Client, override_settings
+
+    shop = engines["django"].engine
+    plain = Engine(
+        dirs=shop.dirs,
+        loaders=[
+            "django.template.loaders.filesystem.Loader",
+            "django.template.loaders.app_directories.Loader",
+        ],
+        libraries=shop.libraries,
+    )
+
+    def find_all(engine_: Engine) -> None:
+        for name in names:
+            engine_.get_template(name)
+
+    find_all(shop)  # warm: the cached loader compiles each template once
+    with override_settings(DEBUG=False):
+        client = Client()
+        page = best_time(lambda: client.get("/products/"), repeat=15, budget=1.0)
+    return {
+        "cached_ms": best_time(lambda: find_all(shop)) * 1000,
+        "uncached_ms": best_time(lambda: find_all(plain)) * 1000,
+        "page_ms": page * 1000,
+    }
+
+
+# -- fragment caching ------------------------------------------------------------------------
+
+
+def fragment_cache_costs(orders: Callable[[], QuerySet] = pending_page) -> list[dict[str, Any]]:
+    """The pending-orders table inside ``{% cache %}``: a miss (the cache is empty, as after
+    an expiry or a deploy), then a hit. One row each: queries, milliseconds."""
+    default_cache.delete(_fragment_key())
+    rows = []
+    for label in ("miss (first visitor)", "hit (next visitors)"):
+        began = time.perf_counter()
+        with queries() as log:
+            render("lessons/order_rows_cached.html", {"orders": orders()})
+        rows.append(
+            {"render": label, "queries": len(log), "ms": (time.perf_counter() - began) * 1000}
+        )
+    default_cache.delete(_fragment_key())
+    return rows
+
+
+def _fragment_key() -> str:
+    from django.core.cache.utils import make_template_fragment_key
+
+    return make_template_fragment_key(_CACHE_KEY_FRAGMENT)
