@@ -16,3 +16,15 @@ def test_postgres_names_are_valid_and_distinct():
 def test_schema_key_is_stable():
     assert schema_key() == schema_key()
     assert len(schema_key()) == 12
+
+
+def test_schema_key_covers_every_installed_apps_migrations(monkeypatch, tmp_path):
+    from django.apps import apps
+
+    before = schema_key()
+    app = apps.get_app_config("shop")
+    fake = tmp_path / "migrations"
+    fake.mkdir()
+    (fake / "0001_initial.py").write_text("# another app's migration\n")
+    monkeypatch.setattr(app, "path", str(tmp_path))
+    assert schema_key() != before

@@ -60,3 +60,24 @@ def test_needs_at_least_one_object_and_a_source_file():
 def test_is_exported_by_lab():
     assert lab.show_source is show_source
     assert "show_source" in lab.__all__
+
+
+def test_a_decorated_function_is_shown_where_it_is_written():
+    import functools
+
+    from workshop_site.lab.source_view import show_source
+
+    def logged(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    @logged
+    def checkout():
+        return "paid"
+
+    view = show_source(checkout)
+    assert "test_source_view.py" in repr(view)
+    assert 'return "paid"' in repr(view)

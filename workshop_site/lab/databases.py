@@ -42,9 +42,14 @@ _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def schema_key() -> str:
-    """A short hash of what decides a template's content."""
+    """A short hash of what decides a template's content: every installed app's
+    migrations (a newly installed app adds tables), the seeding code, Django's version."""
+    from django.apps import apps
+
     digest = hashlib.sha256(django.__version__.encode())
-    sources = sorted((_PACKAGE_DIR / "shop" / "migrations").glob("*.py"))
+    sources = []
+    for app in apps.get_app_configs():
+        sources.extend(sorted((Path(app.path) / "migrations").glob("*.py")))
     sources.append(_PACKAGE_DIR / "seed.py")
     for path in sources:
         digest.update(path.name.encode())

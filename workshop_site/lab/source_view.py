@@ -40,6 +40,8 @@ class Listing:
 
 
 def _where(obj: Any) -> str:
+    # getsource() follows a decorator's __wrapped__ to the code; getsourcefile() does not.
+    obj = inspect.unwrap(obj) if callable(obj) and not isinstance(obj, type) else obj
     filename = inspect.getsourcefile(obj) or "?"
     try:
         line = inspect.getsourcelines(obj)[1]
