@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from workshop_site.lab.deploys import bad_deploy, serving
+from workshop_site.lab.deploys import NAIVE_FORMS, bad_deploy, serving
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,8 +48,9 @@ MIX = (
     "shop:category",
     "shop:api_listings",
 )
-#: The pages served by their naive form in the shop as it was before this course.
-NAIVE_IN_PRODUCTION = ("home", "product_list", "product_detail", "category", "order_history")
+#: The pages served by their naive form in the shop as it was before this course: all
+#: those that have one.
+NAIVE_IN_PRODUCTION = NAIVE_FORMS
 VISITORS = 25  # distinct sessions: each keeps its own cart
 ZIPF_S = 1.3
 STALE_LINKS = 0.02  # share of product / API links that point at something gone (404)
