@@ -24,7 +24,8 @@ import pandas as pd
 from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
 
-from workshop_site.lessons.plans import Plan, plan
+from workshop_site.lab.capture import queries
+from workshop_site.lessons.plans import Plan, plan, plan_sql
 from workshop_site.seed import REFERENCE_NOW
 from workshop_site.shop.models import Customer, Order
 
@@ -47,6 +48,7 @@ __all__ = [
     "oldest_pending",
     "plans_with",
     "queue",
+    "sent_plan",
     "table_indexes",
     "time_vs_rows",
 ]
@@ -245,35 +247,28 @@ def count_pending() -> int:
     return Order.objects.filter(status=Order.Status.PENDING).count()
 
 
-def _pending_orders() -> QuerySet:
-    return Order.objects.filter(status=Order.Status.PENDING)
-
-
 #: The queries :func:`compare_indexes` times: the queue, and a count of pending orders.
-QUERIES: dict[str, tuple[Callable[[], Any], Callable[[], QuerySet]]] = {
-    "20 oldest pending": (oldest_pending, queue),
-    "count of pending": (count_pending, _pending_orders),
+QUERIES: dict[str, Callable[[], Any]] = {
+    "20 oldest pending": oldest_pending,
+    "count of pending": count_pending,
 }
 
 
 def compare_indexes(
     candidates: Sequence[models.Index],
     *,
-    queries: dict[str, tuple[Callable[[], Any], Callable[[], QuerySet]]] = QUERIES,
+    queries: dict[str, Callable[[], Any]] = QUERIES,
 ) -> pd.DataFrame:
-    """Each candidate index in turn, alone on the table, for each query: the plan in words
-    and the time. ``queries`` maps a label to (the query, the queryset whose plan to read).
-    """
+    """Each candidate index in turn, alone on the table, for each of ``queries`` (label →
+    a function running one query): the plan of the SQL it sends, in words, and the time."""
     size = Order.objects.count()
-    expected = {label: query() for label, (query, _) in queries.items()}
+    expected = {label: query() for label, query in queries.items()}
     rows = []
     for index in [None, *candidates]:
         with index_on(Order, index) if index is not None else nullcontext():
-            for label, (query, plan_of) in queries.items():
+            for label, query in queries.items():
                 name = index.name if index is not None else "no index"
-                rows.append(
-                    {"query": label, **_timed(size, name, query, plan_of(), expected[label])}
-                )
+                rows.append({"query": label, **_timed(size, name, query, expected[label])})
     return pd.DataFrame(rows)
 
 
@@ -314,7 +309,6 @@ def time_vs_rows(
     *,
     indexes: Sequence[models.Index] = (QUEUE_INDEX,),
     query: Callable[[], Any] = oldest_pending,
-    plan_of: Callable[[], QuerySet] = queue,
     progress: bool = True,
 ) -> pd.DataFrame:
     """Grow the orders to each size and time ``query`` with no index, then with each index.
@@ -326,19 +320,28 @@ def time_vs_rows(
     for size in sorted(sizes):
         grow_orders(size, progress=progress)
         expected = query()
-        records.append(_timed(size, "no index", query, plan_of(), expected))
+        records.append(_timed(size, "no index", query, expected))
         for index in indexes:
             with index_on(Order, index):
-                records.append(_timed(size, index.name, query, plan_of(), expected))
+                records.append(_timed(size, index.name, query, expected))
     return pd.DataFrame(records)
 
 
-def _timed(size: int, variant: str, query: Callable[[], Any], queryset: QuerySet, expected: Any):
-    found: Plan = plan(queryset)
+def _timed(size: int, variant: str, query: Callable[[], Any], expected: Any) -> dict[str, Any]:
     return {
         "rows": size,
         "variant": variant,
         "ms": best_time(query) * 1000,
-        "plan": found.words(),
+        "plan": sent_plan(query).words(),
         "same_result": query() == expected,
     }
+
+
+def sent_plan(query: Callable[[], Any]) -> Plan:
+    """The plan of the SQL ``query()`` sends (its last statement), read from the log."""
+    with queries() as log:
+        query()
+    if not len(log):
+        raise ValueError(f"{getattr(query, '__name__', query)} ran no query: no plan to read")
+    last = log[len(log) - 1]
+    return plan_sql(last.sql, last.params)

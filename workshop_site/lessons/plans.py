@@ -28,13 +28,14 @@ SCAN, INDEX_ORDER, SEARCH = "scan", "index order", "search"
 
 _SQLITE_ACCESS = re.compile(
     r"^(?P<verb>SCAN|SEARCH) (?P<table>\S+)(?: AS \S+)?"
-    r"(?: USING (?:COVERING )?INDEX (?P<index>\S+))?"
+    r"(?: USING (?P<covering>COVERING )?INDEX (?P<index>\S+))?"
     r"(?: USING (?:INTEGER )?PRIMARY KEY)?"
     r"(?: \((?P<condition>.*)\))?$"
 )
 _PG_SEQ = re.compile(r"(?:Parallel )?Seq Scan on (?P<table>\S+)")
 _PG_INDEX = re.compile(
-    r"(?:Parallel )?Index (?:Only )?Scan(?: Backward)? using (?P<index>\S+) on (?P<table>\S+)"
+    r"(?:Parallel )?Index (?P<only>Only )?Scan(?: Backward)? using (?P<index>\S+) "
+    r"on (?P<table>\S+)"
 )
 _PG_BITMAP_INDEX = re.compile(r"Bitmap Index Scan on (?P<index>\S+)")
 _PG_BITMAP_HEAP = re.compile(r"Bitmap Heap Scan on (?P<table>\S+)")
@@ -49,18 +50,20 @@ class Step:
     how: str
     index: str | None = None
     condition: str = ""
+    covering: bool = False  # the index alone answers: the table's rows are not read
 
     def words(self) -> str:
         if self.how == SCAN:
             return f"reads every row of {self.table}"
+        alone = " (the index alone answers: no row of the table is read)" if self.covering else ""
         if self.how == INDEX_ORDER:
-            return f"reads index {self.index} from start to end, in its order"
+            return f"reads index {self.index} from start to end, in its order{alone}"
         if self.index is None:
             return f"goes straight to the rows of {self.table} by primary key"
         condition = f" for {self.condition}" if self.condition else ""
         return (
             f"goes straight to the matching rows of {self.table} "
-            f"through index {self.index}{condition}"
+            f"through index {self.index}{condition}{alone}"
         )
 
 
@@ -135,7 +138,8 @@ def _read_sqlite(lines: tuple[str, ...]) -> Plan:
             how = SEARCH
         else:
             how = INDEX_ORDER if index else SCAN
-        steps.append(Step(match["table"], how, index, match["condition"] or ""))
+        covering = bool(match["covering"])
+        steps.append(Step(match["table"], how, index, match["condition"] or "", covering))
     return Plan("sqlite", lines, tuple(steps), sorts)
 
 
@@ -151,7 +155,7 @@ def _read_postgresql(lines: tuple[str, ...]) -> Plan:
             if detail.startswith("Index Cond:") and steps and steps[-1].how == INDEX_ORDER:
                 last = steps.pop()
                 condition = detail.removeprefix("Index Cond:").strip()
-                steps.append(Step(last.table, SEARCH, last.index, condition))
+                steps.append(Step(last.table, SEARCH, last.index, condition, last.covering))
             continue
         node = _PG_COST.sub("", line.strip().removeprefix("->").strip())
         if node.startswith(("Sort", "Incremental Sort")):
@@ -160,7 +164,8 @@ def _read_postgresql(lines: tuple[str, ...]) -> Plan:
             steps.append(Step(match["table"], SCAN))
         elif match := _PG_INDEX.match(node):
             # An index scan without an Index Cond walks the whole index, in its order.
-            steps.append(Step(match["table"], INDEX_ORDER, match["index"]))
+            covering = bool(match["only"])
+            steps.append(Step(match["table"], INDEX_ORDER, match["index"], "", covering))
         elif match := _PG_BITMAP_HEAP.match(node):
             # Printed above the Bitmap Index Scan that feeds it: the index comes next.
             steps.append(Step(match["table"], SEARCH))
