@@ -202,6 +202,7 @@ def traffic(
     *,
     n: int = 2000,
     seed: int = 0,
+    mix: Sequence[str] = MIX,
     optimized: bool = False,
     views: Mapping[str, Callable | str] | None = None,
     bad_deploy_at: int | None = None,
@@ -214,12 +215,14 @@ def traffic(
     this course). ``views`` maps URL names to the views to serve for this run. From
     request number ``bad_deploy_at`` on (0-based), release ``"v2"`` is served: a bad deploy
     whose ``optimize_for_list()`` lost its joins. Runs with ``DEBUG=False``, as production.
+    ``mix``: the URL names visited, most visited first (a page without URL parameters can
+    be added to :data:`MIX`, e.g. the capstone's seller dashboard).
     """
     from django.test import Client, override_settings
 
     from workshop_site.monitoring.store import STORE
 
-    visits = plan(n, seed=seed)
+    visits = plan(n, seed=seed, mix=mix)
     served: dict[str, Callable | str] = {}
     if not optimized:
         served.update({f"shop:{page}": f"shop:{page}_naive" for page in NAIVE_IN_PRODUCTION})

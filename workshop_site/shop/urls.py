@@ -6,7 +6,7 @@ Slugs use ``<str:...>``: the seeded slugs keep accented letters ("bosé-..."), w
 
 from django.urls import path
 
-from workshop_site.shop import views, views_partners
+from workshop_site.shop import views, views_dashboard, views_partners
 
 app_name = "shop"
 
@@ -32,6 +32,8 @@ urlpatterns = [
         views_partners.checkout_naive,
         name="checkout_naive",
     ),
+    # Lesson 10's capstone: the warehouse team's page.
+    path("seller/dashboard/", views_dashboard.seller_dashboard, name="seller_dashboard"),
     path("search/", views.search, name="search"),
     path("cart/", views.cart, name="cart"),
     path("cart/add/", views.cart_add, name="cart_add"),
