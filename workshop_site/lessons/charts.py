@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, NullLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 __all__ = ["bars", "lines"]
 
@@ -19,6 +19,8 @@ _FONT = {"title": 15, "label": 13, "ticks": 11, "legend": 11}
 
 
 def _plain(axis) -> None:
+    """Log ticks at 1, 2 and 5 of each power of ten, written 0.5, 1, 2, 5, 10, 1,000."""
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.10g}"))
     axis.set_minor_locator(NullLocator())
 
@@ -71,8 +73,9 @@ def bars(
     title: str,
     series: str | None = None,
 ) -> Figure:
-    """One panel per column of ``values``: a bar per row of ``frame``, named by ``label``;
-    with ``series``, bars are grouped by ``label`` and coloured by ``series``."""
+    """One panel per column of ``values``: a bar per row of ``frame``, named by ``label``
+    under it; with ``series``, bars are grouped by ``label``, coloured by ``series``, and
+    the first panel has the legend."""
     if not (len(values) == len(titles) == len(ylabels)):
         raise ValueError("bars(): give one title and one y label per value column")
     fig, axes = plt.subplots(1, len(values), figsize=(5 * len(values), 4.8), layout="constrained")

@@ -1,0 +1,215 @@
+"""Lesson 10 (the capstone): the seller dashboard, fixed panel by panel, then pinned.
+
+Each problem of ``shop/dashboard.py`` is its own exercise: the orders to ship (N+1s on
+the customer, the address and the lines), their query's index, the low-stock panel (a
+deferred field read for every row), the carrier panel (a partner call with no timeout),
+and the learner's test of the whole page, which must fail on the shop's page and pass on
+the fixed one.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Prefetch
+from django.db.models.functions import Left
+
+from workshop_site.external import client
+from workshop_site.grading.checks import Budget, Result, Scaling
+from workshop_site.grading.exercise import Exercise, Rows
+from workshop_site.grading.learner_tests import TellsNaiveFromFixed
+from workshop_site.grading.partner_checks import FallsBackInTime
+from workshop_site.grading.plan_checks import IndexServes
+from workshop_site.lessons.capstone import (
+    NOT_ANSWERED,
+    dashboard_page,
+    offline_carrier,
+    to_ship_queryset,
+)
+from workshop_site.shop.dashboard import (
+    LOW_STOCK,
+    LOW_STOCK_BELOW,
+    TO_SHIP,
+    WAREHOUSE_POSTCODE,
+    CarrierStatus,
+    LowStock,
+    OrderToShip,
+)
+from workshop_site.shop.models import Listing, Order, OrderLine
+from workshop_site.shop.views_dashboard import dashboard_view
+
+#: How many characters of the description the panel shows (``Product.summary``).
+SUMMARY = 120
+
+
+def orders_to_ship() -> list[OrderToShip]:
+    lines = OrderLine.objects.order_by("id")
+    orders = to_ship_queryset().select_related("customer__address")
+    return [
+        OrderToShip(
+            order_id=order.pk,
+            customer=order.customer.name,
+            city=order.customer.address.city,
+            items=sum(line.quantity for line in order.lines.all()),
+            total=order.total,
+        )
+        for order in orders.prefetch_related(Prefetch("lines", lines))
+    ]
+
+
+def dashboard_index() -> models.Index:
+    return models.Index(fields=["status", "created_at"], name="order_status_created_idx")
+
+
+def low_stock() -> list[LowStock]:
+    listings = (
+        Listing.objects.filter(is_active=True, stock__lt=LOW_STOCK_BELOW)
+        .select_related("product__brand")
+        .defer("product__description")
+        .annotate(summary=Left("product__description", SUMMARY))
+        .order_by("stock", "id")[:LOW_STOCK]
+    )
+    return [
+        LowStock(
+            listing_id=listing.pk,
+            title=listing.product.title,
+            brand=listing.product.brand.name,
+            summary=listing.summary,
+            stock=listing.stock,
+        )
+        for listing in listings
+    ]
+
+
+def carrier_status() -> CarrierStatus:
+    quote = client.shipping_quote(WAREHOUSE_POSTCODE)
+    if quote.estimated:
+        return NOT_ANSWERED
+    return CarrierStatus(days=quote.days, price=quote.price, confirmed=True)
+
+
+def test_seller_dashboard_queries(get_dashboard) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = get_dashboard()
+    assert response.status_code == 200
+    assert len(queries) <= 5, f"{len(queries)} queries"
+
+
+#: The page a learner's test is run against: the shop's panels, and the fixed ones; the
+#: carrier mocked in both (the test is about queries, and runs offline).
+SHOP_PAGE = dashboard_page(dashboard_view(carrier_status=offline_carrier))
+FIXED_PAGE = dashboard_page(
+    dashboard_view(
+        orders_to_ship=orders_to_ship, low_stock=low_stock, carrier_status=offline_carrier
+    )
+)
+
+
+def _paid_shown() -> int:
+    return min(TO_SHIP, Order.objects.filter(status=Order.Status.PAID).count())
+
+
+def _low_shown() -> int:
+    return min(LOW_STOCK, Listing.objects.filter(is_active=True, stock__lt=LOW_STOCK_BELOW).count())
+
+
+EXERCISES = [
+    Exercise(
+        id="10.1",
+        title="Orders to ship without their N+1s",
+        reference=orders_to_ship,
+        returns=list,
+        expects="a list of OrderToShip, oldest order first",
+        sizes=(30, 300),
+        rows=Rows("orders to ship", _paid_shown),
+        checks=(Result(ordered=True), Scaling(), Budget(queries=4)),
+        hints=(
+            "Run `dashboard.orders_to_ship()` inside `lab.queries()` and read the diagnosis: "
+            "four relations are read for each order.",
+            "`order.customer` and `customer.address` are foreign keys: one JOIN. "
+            "`order.lines.all()` (read twice: the items and `order.total`) is a reverse "
+            "relation.",
+            '`.select_related("customer__address").prefetch_related("lines")` on the '
+            "queryset: 2 queries whatever the number of orders.",
+        ),
+    ),
+    Exercise(
+        id="10.2",
+        title="An index for the orders to ship",
+        reference=dashboard_index,
+        returns=models.Index,
+        expects='a models.Index(fields=[...], name="...")',
+        rows=Rows("paid orders", lambda: Order.objects.filter(status=Order.Status.PAID).count()),
+        checks=(IndexServes(model=Order, query=to_ship_queryset),),
+        hints=(
+            "Read the plan of `capstone.to_ship_queryset()`: which column is filtered, which "
+            "one orders the rows?",
+            "Lesson 09's queue had the same shape, with another status.",
+            'The filtered column first, then the ordering one: `models.Index(fields=["status",'
+            ' "created_at"], name=...)`, or a partial index on `created_at` for paid orders.',
+        ),
+    ),
+    Exercise(
+        id="10.3",
+        title="Low stock without loading every description one by one",
+        reference=low_stock,
+        returns=list,
+        expects="a list of LowStock, fewest units first",
+        sizes=(100, 300),
+        rows=Rows("low-stock listings", _low_shown),
+        checks=(Result(ordered=True), Scaling(), Budget(queries=1)),
+        hints=(
+            "The diagnosis names `Product.summary`: it reads `description`, which the "
+            "queryset deferred — one query per row to fetch it.",
+            "Either stop deferring it (1 query, and every description loaded whole), or let "
+            "the database cut the 120 characters the panel shows.",
+            '`.annotate(summary=Left("product__description", 120))` with the `defer` kept, '
+            "and read `listing.summary` instead of `listing.product.summary`.",
+        ),
+    ),
+    Exercise(
+        id="10.4",
+        title="The carrier panel cannot hang the page",
+        reference=carrier_status,
+        returns=CarrierStatus,
+        expects="a CarrierStatus",
+        rows=Rows("listings", lambda: Listing.objects.count()),
+        checks=(FallsBackInTime(partner="shipping", fallback=NOT_ANSWERED),),
+        time_limit=5.0,
+        hints=(
+            'Trace the page with the partner hanging (`partners.configure("shipping", '
+            "hang=True)`): the call has `timeout=None`.",
+            "Lesson 08's client bounds every call and falls back: "
+            "`client.shipping_quote(postcode)` returns `FLAT_SHIPPING` (its `estimated` is "
+            "True) when the partner does not answer in time.",
+            "Return `NOT_ANSWERED` when the quote is estimated, else "
+            "`CarrierStatus(days=quote.days, price=quote.price, confirmed=True)`.",
+        ),
+    ),
+    Exercise(
+        id="10.5",
+        title="A test that pins the dashboard's queries",
+        reference=test_seller_dashboard_queries,
+        rows=Rows("orders", lambda: Order.objects.count()),
+        checks=(
+            TellsNaiveFromFixed(
+                naive=SHOP_PAGE,
+                fixed=FIXED_PAGE,
+                name="get_dashboard",
+                data="a page whose panels are full",
+                advice="The panels show at most 20 rows each: on full panels, a count "
+                "pinned at one size is enough (`assertNumQueries`, or `CaptureQueriesContext` "
+                "and an `assert`).",
+            ),
+        ),
+        hints=(
+            "Call `get_dashboard()` inside `CaptureQueriesContext(connection)` and print "
+            "the count, once with the shop's page and once with yours.",
+            "Yours makes a handful of queries; the shop's, about a hundred. Assert a bound "
+            "in between, close to yours.",
+            "`assert response.status_code == 200` and `assert len(queries) <= 5`.",
+        ),
+    ),
+]
