@@ -272,6 +272,16 @@ def test_writing_many_rows_counts_statements_by_batch(seeded):
     assert Order.objects.count() == 400  # every run rolled back
 
 
+def test_across_a_network_each_insert_pays_its_round_trip(seeded):
+    from workshop_site.lab.latency import latency
+
+    with latency(1):
+        writes = long_jobs.write_costs(n=200, batch_sizes=(100,), progress=False)
+    ms = writes.set_index(["step", "method", "batch_size"])["ms"]
+    assert ms[("create", "save() in a loop", "—")] >= 200  # 200 INSERTs × 1 ms at least
+    assert ms[("create", "bulk_create", "100")] * 3 < ms[("create", "save() in a loop", "—")]
+
+
 # -- 3. work in the database ------------------------------------------------------------------
 
 
