@@ -1,0 +1,257 @@
+"""A check kind for lesson 02 (measure first): the learner's fix of a route, under traffic.
+
+The learner's function is a *view*. :class:`FixesRoute` serves it at the route's URL name
+(``lab``'s ``serving``, as ``lab.traffic(views=...)`` does) and replays the route's
+requests through Django's test client on the grading data, at each grading size, in the
+sandbox (rolled back, query cap, time limit). The naive view and the reference view are
+replayed in the same call. The fix passes when its page shows the same main content as
+the reference's, its queries per request stay flat as the data grows and within the
+budget, and the route's queries and database time drop against the naive view's —
+ratios measured in the same call, never an absolute time.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.http import HttpResponseBase
+from django.test import Client, override_settings
+
+from workshop_site.grading.attempt import Attempt
+from workshop_site.grading.kinds import Check, Outcome, register
+from workshop_site.grading.sandbox import GRADING_SEED, Run
+from workshop_site.lab.deploys import serving, view_for
+
+__all__ = ["FixesRoute", "Replay", "main_content"]
+
+# Problems that are no attempt at the exercise: reported as the grader reports them.
+_NOT_ATTEMPTS = frozenset({"todo", "interrupted", "usage"})
+_SHOWN = 70  # characters of a differing line shown in a message
+# The naive and reference views' replays never change for a size: measured once per kernel.
+_replays: dict[tuple[Any, ...], Run] = {}
+
+
+def main_content(html: str) -> str:
+    """The page's ``<main>``, whitespace collapsed, CSRF tokens (random per render) removed.
+
+    The header badge ("naive" / "optimized") sits outside ``<main>``: both forms of a page
+    have the same main content.
+    """
+    found = re.search(r"<main>(.*)</main>", html, re.S)
+    text = found.group(1) if found else html
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class _Counter:
+    """An execute wrapper: queries and seconds in the database, for the current request."""
+
+    def __init__(self) -> None:
+        self.queries = 0
+        self.seconds = 0.0
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - began
+            self.queries += 1
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The route's requests, served by one view: what each request ran and showed."""
+
+    status: int
+    content: str  # the first response's main content
+    per_request: tuple[int, ...]  # queries of each request
+    db_seconds: float  # all requests but the first (it warms the connection's caches)
+
+    @property
+    def queries(self) -> int:
+        return sum(self.per_request)
+
+    @property
+    def most(self) -> int:
+        return max(self.per_request)
+
+
+class NotAResponse(TypeError):
+    """The view returned something that is not an ``HttpResponse``."""
+
+
+def _replay(view: Callable[..., Any], *, url_name: str, path: str, requests: int) -> Replay:
+    """Serve ``view`` at ``url_name`` and send ``requests`` GETs to ``path``."""
+
+    def checked(request: Any, *args: Any, **kwargs: Any) -> Any:
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseBase):
+            shown = "None" if response is None else f"a {type(response).__name__}"
+            raise NotAResponse(
+                f"your view returned {shown}: a view returns a response, e.g. "
+                f'`render(request, "shop/home.html", context)` or a `TemplateResponse`'
+            )
+        return response
+
+    checked.__name__ = checked.__qualname__ = getattr(view, "__name__", "view")
+    client = Client(raise_request_exception=True)
+    counts: list[int] = []
+    seconds = 0.0
+    status, content = 0, ""
+    with override_settings(DEBUG=False), serving({url_name: checked}):
+        for index in range(requests):
+            counter = _Counter()
+            with connection.execute_wrapper(counter):
+                response = client.get(path)
+            counts.append(counter.queries)
+            if index == 0:
+                status = response.status_code
+                content = main_content(response.content.decode())
+            else:
+                seconds += counter.seconds
+    return Replay(status, content, tuple(counts), seconds)
+
+
+def _first_difference(expected: str, got: str) -> str:
+    """Where two main contents part: a short excerpt of each."""
+    at = next(
+        (i for i, (a, b) in enumerate(zip(expected, got, strict=False)) if a != b),
+        min(len(expected), len(got)),
+    )
+    start = max(0, at - 20)
+
+    def excerpt(text: str) -> str:
+        part = text[start : start + _SHOWN]
+        return ("…" if start else "") + (part or "(nothing)")
+
+    return f"expected `{excerpt(expected)}`\n   got      `{excerpt(got)}`"
+
+
+def _per_request(replay: Replay) -> str:
+    low, high = min(replay.per_request), replay.most
+    return str(high) if low == high else f"{low}–{high}"
+
+
+@register
+@dataclass(frozen=True)
+class FixesRoute(Check):
+    """The learner's view, served at ``url_name``, fixes the route ``path``.
+
+    ``naive`` is the view (or URL name) the route is served by before the fix; ``queries``
+    the budget per request; ``at_most`` the largest share of the naive view's queries (and
+    of its database time) the fix may keep, over the same replayed requests.
+    """
+
+    url_name: str
+    path: str
+    naive: Callable[..., Any] | str
+    queries: int
+    requests: int = 8  # the first warms the caches: 7 are timed
+    at_most: float = 0.5
+    advice: str = ""
+
+    kind = "fixes-route"
+    failure = "the route is not fixed"
+    stage = 10
+    uses_runs = False  # the learner's function is a view: it is served here
+
+    def _measure(self, attempt: Attempt, view: Callable[..., Any], size: int) -> Run:
+        def replay() -> Replay:
+            return _replay(view, url_name=self.url_name, path=self.path, requests=self.requests)
+
+        return attempt.measure(replay, size=size, raw=True)
+
+    def _known(self, attempt: Attempt, view: Callable[..., Any], size: int) -> Run:
+        """A replay of one of the exercise's own views (naive or reference), cached."""
+        key = (self.url_name, self.path, self.requests, view, size, GRADING_SEED)
+        cached = _replays.get(key)
+        if cached is None:
+            cached = self._measure(attempt, view, size)
+            if cached.problem is not None:
+                raise RuntimeError(
+                    f"{attempt.exercise.id}: the exercise's own view "
+                    f"`{getattr(view, '__name__', view)}` failed: {cached.problem.message}"
+                )
+            _replays[key] = cached
+        return cached
+
+    def _naive_view(self) -> Callable[..., Any]:
+        return view_for(self.naive) if isinstance(self.naive, str) else self.naive
+
+    def evaluate(self, attempt: Attempt) -> Outcome:
+        mine: dict[int, Replay] = {}
+        naive: dict[int, Replay] = {}
+        for size in attempt.sizes:
+            # The naive view first: the learner's replay never pays for a cold connection.
+            before = self._known(attempt, self._naive_view(), size)
+            run = self._measure(attempt, attempt.submitted, size)
+            if run.problem is not None:
+                if run.problem.kind in _NOT_ATTEMPTS:
+                    return Outcome(False, run.problem.message, problem=run.problem)
+                return Outcome(
+                    False,
+                    f"`{self.path}` served by your view failed {attempt.where(size)}: "
+                    f"{run.problem.message}",
+                )
+            mine[size] = run.value
+            if mine[size].status != 200:
+                return Outcome(
+                    False,
+                    f"`{self.path}` served by your view answered {mine[size].status}, "
+                    f"not 200, {attempt.where(size)}",
+                )
+            expected = self._known(attempt, attempt.exercise.reference, size)
+            naive[size] = before.value
+            if mine[size].content != expected.value.content:
+                return Outcome(
+                    False,
+                    f"`{self.path}` with your view does not show the same page "
+                    f"{attempt.where(size)}:\n   "
+                    + _first_difference(expected.value.content, mine[size].content)
+                    + "\n   Fix the queries, not the page: pass the template the same "
+                    "context, loaded in fewer queries.",
+                )
+        return self._judge(attempt, mine, naive)
+
+    def _judge(
+        self, attempt: Attempt, mine: dict[int, Replay], naive: dict[int, Replay]
+    ) -> Outcome:
+        sizes = attempt.sizes
+        small, large = sizes[0], sizes[-1]
+        counts = (
+            f"`{self.path}`: {_per_request(naive[small])} queries per request "
+            f"{attempt.where(small)}, {_per_request(naive[large])} {attempt.where(large)} → "
+            f"{_per_request(mine[small])} and {_per_request(mine[large])} with your view"
+        )
+        if mine[large].most > mine[small].most:
+            return self._fail(f"{counts}: the count grows with the data, an N+1 is left.")
+        if mine[large].most > self.queries:
+            return self._fail(f"{counts}: over the budget of {self.queries} per request.")
+        query_ratio = mine[large].queries / naive[large].queries
+        time_ratio = (
+            mine[large].db_seconds / naive[large].db_seconds if naive[large].db_seconds else 0.0
+        )
+        if query_ratio > self.at_most or time_ratio >= 1.0:
+            return self._fail(
+                f"{counts}: over {self.requests} requests {attempt.where(large)} the route "
+                f"ran {query_ratio:.0%} of the naive view's queries and spent "
+                f"{time_ratio:.0%} of its database time; at most {self.at_most:.0%} of the "
+                f"queries is the fix."
+            )
+        return Outcome(
+            True,
+            figures=(
+                counts,
+                f"over {self.requests} requests: {query_ratio:.0%} of the naive view's queries, "
+                f"{time_ratio:.0%} of its database time",
+            ),
+        )
+
+    def _fail(self, message: str) -> Outcome:
+        return Outcome(False, f"{message}\n{self.advice}" if self.advice else message)
