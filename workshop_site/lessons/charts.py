@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
@@ -18,7 +19,7 @@ __all__ = ["bars", "lines"]
 _FONT = {"title": 15, "label": 13, "ticks": 11, "legend": 11}
 
 
-def _plain(axis) -> None:
+def _plain(axis: Axis) -> None:
     """Log ticks at 1, 2 and 5 of each power of ten, written 0.5, 1, 2, 5, 10, 1,000."""
     axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.10g}"))

@@ -10,8 +10,8 @@ Two costs hide in a template:
   every render (:func:`catalogue`).
 
 The lesson's templates live in ``lessons/templates/lessons/`` and render with an
-:func:`engine` of their own, with the cached loader (Django's default since 4.1) or
-without it, to measure what the cache saves.
+:func:`engine` of their own. :func:`compile_costs` measures what the cached loader
+(Django's default since 4.1) saves on a page of the shop.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from workshop_site.shop.models import Listing, Order, OrderLine
 __all__ = [
     "CATALOGUE",
     "PAGE",
+    "PRODUCT_LIST_TEMPLATES",
     "TEMPLATES_DIR",
     "catalogue",
     "catalogue_rows",
@@ -41,8 +42,6 @@ __all__ = [
     "fragment_cache_costs",
     "include_costs",
     "light_rows",
-    "loader_costs",
-    "PRODUCT_LIST_TEMPLATES",
     "compile_costs",
     "pending_orders",
     "pending_orders_naive",
@@ -63,11 +62,12 @@ _CACHE_KEY_FRAGMENT = "pending_orders"
 
 
 @cache
-def engine(*, cached: bool = True) -> Engine:
-    """A template engine for the lesson's templates, with or without the cached loader."""
-    loaders: list[Any] = ["django.template.loaders.filesystem.Loader"]
-    if cached:
-        loaders = [("django.template.loaders.cached.Loader", loaders)]
+def engine() -> Engine:
+    """The lesson's template engine: its templates folder, the cached loader (Django's
+    default), and the ``cache`` tag library for fragment caching."""
+    loaders = [
+        ("django.template.loaders.cached.Loader", ["django.template.loaders.filesystem.Loader"])
+    ]
     return Engine(
         dirs=[str(TEMPLATES_DIR)],
         loaders=loaders,
@@ -75,9 +75,9 @@ def engine(*, cached: bool = True) -> Engine:
     )
 
 
-def render(name: str, context: dict[str, Any], *, cached: bool = True) -> str:
-    """Find ``name`` (a file read and compiled, unless the cached loader has it) and render."""
-    return engine(cached=cached).get_template(name).render(Context(context))
+def render(name: str, context: dict[str, Any]) -> str:
+    """Render the lesson's template ``name`` with ``context``."""
+    return engine().get_template(name).render(Context(context))
 
 
 def shop_loaders() -> list[Any]:
@@ -163,10 +163,10 @@ def light_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def catalogue(name: str, rows: list[dict[str, Any]], *, cached: bool = True) -> str:
+def catalogue(name: str, rows: list[dict[str, Any]]) -> str:
     """Render catalogue template ``name`` (``catalogue_includes``, ``catalogue_inline``,
     ``catalogue_light``) with ``rows``."""
-    return render(f"lessons/{name}.html", {"rows": rows}, cached=cached)
+    return render(f"lessons/{name}.html", {"rows": rows})
 
 
 def include_costs(rows: list[dict[str, Any]]) -> dict[str, float]:
@@ -184,22 +184,6 @@ def include_costs(rows: list[dict[str, Any]]) -> dict[str, float]:
 def same_html(first: str, second: str) -> bool:
     """The same page, whitespace aside (an include adds line breaks of its own)."""
     return first.split() == second.split()
-
-
-def loader_costs(
-    rows: list[dict[str, Any]], *, name: str = "catalogue_includes"
-) -> dict[str, float]:
-    """Milliseconds to find, compile and render ``name``, with and without the cached
-    loader (best of several runs), and what the compile step alone costs."""
-    engine(cached=True).get_template(f"lessons/{name}.html")  # warm: compiled once
-    with_cache = best_time(lambda: catalogue(name, rows, cached=True))
-    without = best_time(lambda: catalogue(name, rows, cached=False))
-    compile_only = best_time(lambda: engine(cached=False).get_template(f"lessons/{name}.html"))
-    return {
-        "cached_ms": with_cache * 1000,
-        "uncached_ms": without * 1000,
-        "compile_ms": compile_only * 1000,
-    }
 
 
 #: The templates the product list page renders (``shop/product_list.html`` and the ones
