@@ -152,6 +152,7 @@ def test_before_and_after_the_route_costs_fewer_queries(seeded, partners):
     was, now = capstone.route_figures(before), capstone.route_figures(after)
     assert was["requests"] == now["requests"] > 0
     assert now["queries_per_request"] == 3 and was["queries_per_request"] > 60
+    assert now["db_ms_per_request"] < was["db_ms_per_request"]
     assert now["p50_ms"] >= 50  # the carrier's delay stays: a timeout does not remove it
     figure = capstone.before_after(before, after)
     assert [ax.get_title() for ax in figure.axes] == [
