@@ -109,6 +109,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         began = time.perf_counter()
+        self._hit: tuple[PartnerService, str, str, float] | None = None
         service = self.server.service
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
@@ -118,12 +119,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, {"error": f"no partner serves {self.command} {parts.path}"})
             return
         partner, match = found
+        self._hit = (service, partner, parts.path, began)
         service._busy(+1)
         try:
-            status = self._answer(service, partner, match, parts.query, raw)
+            self._answer(service, partner, match, parts.query, raw)
         finally:
             service._busy(-1)
-        service._record(Hit(partner, self.command, parts.path, status, time.perf_counter() - began))
 
     def _answer(
         self, service: PartnerService, partner: str, match: Any, query: str, raw: bytes
@@ -145,6 +146,12 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(result.status, result.payload)
 
     def _send(self, status: int, payload: dict[str, Any]) -> int:
+        if self._hit is not None:
+            # Recorded before the answer leaves: a client that asks hits() as soon as it
+            # has its response must find this request there (it raced, in CI).
+            service, partner, path, began = self._hit
+            self._hit = None
+            service._record(Hit(partner, self.command, path, status, time.perf_counter() - began))
         data = json.dumps(payload).encode()
         try:
             self.send_response(status)
