@@ -11,7 +11,7 @@ ifdef OFFLINE
 PIP_ARGS += --no-index --find-links=$(OFFLINE)
 endif
 
-.PHONY: install lab test lint exercises doctor wheelhouse clean reset
+.PHONY: install lab test test-postgres lint exercises doctor wheelhouse site course timings clean reset
 
 $(PY):
 	@py=$$(scripts/find-python) || exit 1; \
