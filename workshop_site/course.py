@@ -183,8 +183,7 @@ def refresh_timings(source: Path = ROOT / "test-artifacts" / "notebook-timings.j
     timings = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
     timings.update(json.loads(source.read_text()))
     timings["_measured_on"] = (
-        f"{datetime.date.today():%Y-%m-%d}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}, {platform.system()}"
+        f"{datetime.date.today():%Y-%m-%d}, {os.cpu_count()} CPUs, {platform.system()}"
     )
     TIMINGS.parent.mkdir(exist_ok=True)
     TIMINGS.write_text(json.dumps(timings, indent=2, sort_keys=True) + "\n")
