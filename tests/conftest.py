@@ -39,3 +39,12 @@ def _progress_file_of_its_own(tmp_path_factory):
         os.environ.pop("WORKSHOP_PROGRESS", None)
     else:
         os.environ["WORKSHOP_PROGRESS"] = previous
+
+
+@pytest.fixture
+def grading_sandbox(django_db_blocker, tmp_path, monkeypatch):
+    """For the exercise tests: the grader opens its own connections to the grading data
+    (outside pytest-django's test database), and its progress goes to a file of its own."""
+    monkeypatch.setenv("WORKSHOP_PROGRESS", str(tmp_path / "progress.jsonl"))
+    with django_db_blocker.unblock():
+        yield

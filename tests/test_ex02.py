@@ -20,13 +20,7 @@ from workshop_site.grading.traffic_checks import FixesRoute, main_content
 from workshop_site.shop import views
 from workshop_site.shop.models import Category, Listing
 
-
-@pytest.fixture(autouse=True)
-def grading(django_db_blocker, tmp_path, monkeypatch):
-    """The grader opens its own connections to the grading data; progress goes elsewhere."""
-    monkeypatch.setenv("WORKSHOP_PROGRESS", str(tmp_path / "progress.jsonl"))
-    with django_db_blocker.unblock():
-        yield
+pytestmark = pytest.mark.usefixtures("grading_sandbox")
 
 
 def graded(view):

@@ -5,32 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.db.models import FETCH_PEERS
+from exercise_asserts import fails, passes
 
-from workshop_site.grading import grade
 from workshop_site.grading.exercises import ex03
 from workshop_site.shop.models import Customer, Order, OrderLine, Review
 
-
-@pytest.fixture(autouse=True)
-def grading(django_db_blocker, tmp_path, monkeypatch):
-    """The grader opens its own connections to the grading data; progress goes elsewhere."""
-    monkeypatch.setenv("WORKSHOP_PROGRESS", str(tmp_path / "progress.jsonl"))
-    with django_db_blocker.unblock():
-        yield
-
-
-def _passes(exercise_id, fn):
-    verdict = grade(exercise_id, fn, progress=False)
-    assert verdict.passed, repr(verdict)
-    return verdict
-
-
-def _fails(exercise_id, fn, kind, *fragments):
-    verdict = grade(exercise_id, fn, progress=False)
-    assert (verdict.status, verdict.kind) == ("fail", kind), repr(verdict)
-    for fragment in fragments:
-        assert fragment in verdict.message, f"{fragment!r} not in:\n{verdict.message}"
-    return verdict
+pytestmark = pytest.mark.usefixtures("grading_sandbox")
 
 
 # -- 03.1 ------------------------------------------------------------------------------
@@ -54,12 +34,12 @@ def envelopes_peers():
 
 
 def test_03_1_accepts_the_reference_and_a_values_list_join():
-    _passes("03.1", ex03.welcome_envelopes)
-    _passes("03.1", envelopes_values)
+    passes("03.1", ex03.welcome_envelopes)
+    passes("03.1", envelopes_values)
 
 
 def test_03_1_rejects_the_n_plus_one_naming_the_relation_and_the_fix():
-    _fails(
+    fails(
         "03.1",
         envelopes_naive,
         "scaling",
@@ -70,7 +50,7 @@ def test_03_1_rejects_the_n_plus_one_naming_the_relation_and_the_fix():
 
 
 def test_03_1_rejects_a_second_query_and_says_a_join_does_it_in_one():
-    _fails(
+    fails(
         "03.1",
         envelopes_peers,
         "budget",
@@ -101,12 +81,12 @@ def packing_values():
 
 
 def test_03_2_accepts_the_reference_and_a_values_list_join():
-    _passes("03.2", ex03.packing_list)
-    _passes("03.2", packing_values)
+    passes("03.2", ex03.packing_list)
+    passes("03.2", packing_values)
 
 
 def test_03_2_rejects_the_naive_two_level_n_plus_one():
-    _fails(
+    fails(
         "03.2",
         packing_naive,
         "scaling",
@@ -116,7 +96,7 @@ def test_03_2_rejects_the_naive_two_level_n_plus_one():
 
 
 def test_03_2_rejects_joining_the_first_hop_only():
-    _fails(
+    fails(
         "03.2",
         packing_first_hop_only,
         "scaling",
@@ -149,16 +129,16 @@ def apologies_from_customers():
 
 
 def test_03_3_accepts_the_reference_and_another_right_answer():
-    _passes("03.3", ex03.apology_letters)
-    _passes("03.3", apologies_from_customers)
+    passes("03.3", ex03.apology_letters)
+    passes("03.3", apologies_from_customers)
 
 
 def test_03_3_rejects_the_naive_answer():
-    _fails("03.3", apologies_naive, "scaling", "1-star reviews", "one per review")
+    fails("03.3", apologies_naive, "scaling", "1-star reviews", "one per review")
 
 
 def test_03_3_rejects_joining_the_customer_only_and_points_at_the_property():
-    _fails(
+    fails(
         "03.3",
         apologies_customer_only,
         "scaling",

@@ -6,32 +6,12 @@ from __future__ import annotations
 
 import pytest
 from django.db.models import Prefetch
+from exercise_asserts import fails, passes
 
-from workshop_site.grading import grade
 from workshop_site.grading.exercises import ex04
 from workshop_site.shop.models import Pizza, Product, ProductImage, Review, Topping
 
-
-@pytest.fixture(autouse=True)
-def grading(django_db_blocker, tmp_path, monkeypatch):
-    """The grader opens its own connections to the grading data; progress goes elsewhere."""
-    monkeypatch.setenv("WORKSHOP_PROGRESS", str(tmp_path / "progress.jsonl"))
-    with django_db_blocker.unblock():
-        yield
-
-
-def _passes(exercise_id, fn):
-    verdict = grade(exercise_id, fn, progress=False)
-    assert verdict.passed, repr(verdict)
-    return verdict
-
-
-def _fails(exercise_id, fn, kind, *fragments):
-    verdict = grade(exercise_id, fn, progress=False)
-    assert (verdict.status, verdict.kind) == ("fail", kind), repr(verdict)
-    for fragment in fragments:
-        assert fragment in verdict.message, f"{fragment!r} not in:\n{verdict.message}"
-    return verdict
+pytestmark = pytest.mark.usefixtures("grading_sandbox")
 
 
 # -- 04.1 ------------------------------------------------------------------------------
@@ -63,16 +43,16 @@ def menu_ordered_prefetch():
 
 
 def test_04_1_accepts_the_reference_and_an_ordered_prefetch():
-    _passes("04.1", ex04.menu_page)
-    _passes("04.1", menu_ordered_prefetch)
+    passes("04.1", ex04.menu_page)
+    passes("04.1", menu_ordered_prefetch)
 
 
 def test_04_1_rejects_the_naive_menu():
-    _fails("04.1", menu_naive, "scaling", "one per pizza", 'prefetch_related("toppings")')
+    fails("04.1", menu_naive, "scaling", "one per pizza", 'prefetch_related("toppings")')
 
 
 def test_04_1_explains_kindly_why_select_related_raised():
-    _fails(
+    fails(
         "04.1",
         menu_select_related,
         "raised",
@@ -132,16 +112,16 @@ def cards_first_image_only():
 
 
 def test_04_2_accepts_the_reference_and_a_prefetch_of_the_first_image_only():
-    _passes("04.2", ex04.product_cards)
-    _passes("04.2", cards_first_image_only)
+    passes("04.2", ex04.product_cards)
+    passes("04.2", cards_first_image_only)
 
 
 def test_04_2_rejects_the_naive_cards():
-    _fails("04.2", cards_naive, "scaling", "public products")
+    fails("04.2", cards_naive, "scaling", "public products")
 
 
 def test_04_2_explains_kindly_why_select_related_on_images_raised():
-    _fails(
+    fails(
         "04.2",
         cards_select_related_images,
         "raised",
@@ -152,7 +132,7 @@ def test_04_2_explains_kindly_why_select_related_on_images_raised():
 
 
 def test_04_2_prefetching_a_foreign_key_is_over_budget_and_says_to_join_it():
-    _fails(
+    fails(
         "04.2",
         cards_prefetch_everything,
         "budget",
@@ -193,17 +173,17 @@ def good_reviews_prefetch_without_to_attr():
 
 
 def test_04_3_accepts_the_reference_and_other_right_answers():
-    _passes("04.3", ex04.good_reviews)
-    _passes("04.3", good_reviews_in_python)
-    _passes("04.3", good_reviews_prefetch_without_to_attr)
+    passes("04.3", ex04.good_reviews)
+    passes("04.3", good_reviews_in_python)
+    passes("04.3", good_reviews_prefetch_without_to_attr)
 
 
 def test_04_3_rejects_the_naive_answer():
-    _fails("04.3", good_reviews_naive, "scaling", "one per product")
+    fails("04.3", good_reviews_naive, "scaling", "one per product")
 
 
 def test_04_3_rejects_filter_after_prefetch_and_names_the_trap():
-    _fails(
+    fails(
         "04.3",
         good_reviews_trap,
         "scaling",

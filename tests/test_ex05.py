@@ -10,34 +10,14 @@ from statistics import fmean
 import pytest
 from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from exercise_asserts import fails, passes
 
-from workshop_site.grading import grade
 from workshop_site.grading.exercises import ex05
 from workshop_site.lessons.composing import rated_card, shipments
 from workshop_site.shop.models import Listing, Order, OrderLine, Review
 from workshop_site.shop.querysets import ListingQuerySet, OrderQuerySet
 
-
-@pytest.fixture(autouse=True)
-def grading(django_db_blocker, tmp_path, monkeypatch):
-    """The grader opens its own connections to the grading data; progress goes elsewhere."""
-    monkeypatch.setenv("WORKSHOP_PROGRESS", str(tmp_path / "progress.jsonl"))
-    with django_db_blocker.unblock():
-        yield
-
-
-def _passes(exercise_id, fn):
-    verdict = grade(exercise_id, fn, progress=False)
-    assert verdict.passed, repr(verdict)
-    return verdict
-
-
-def _fails(exercise_id, fn, kind, *fragments):
-    verdict = grade(exercise_id, fn, progress=False)
-    assert (verdict.status, verdict.kind) == ("fail", kind), repr(verdict)
-    for fragment in fragments:
-        assert fragment in verdict.message, f"{fragment!r} not in:\n{verdict.message}"
-    return verdict
+pytestmark = pytest.mark.usefixtures("grading_sandbox")
 
 
 # -- 05.1: the orders to ship ----------------------------------------------------------
@@ -62,16 +42,16 @@ class ComposedOrders(OrderQuerySet):
 
 
 def test_05_1_accepts_the_reference_and_a_method_made_of_pieces():
-    _passes("05.1", ex05.orders_to_ship)
-    _passes("05.1", lambda: shipments(_paid(ComposedOrders).optimize_for_list()))
+    passes("05.1", ex05.orders_to_ship)
+    passes("05.1", lambda: shipments(_paid(ComposedOrders).optimize_for_list()))
 
 
 def test_05_1_rejects_the_naive_page():
-    _fails("05.1", lambda: shipments(_paid()), "scaling", "paid orders", "similar queries")
+    fails("05.1", lambda: shipments(_paid()), "scaling", "paid orders", "similar queries")
 
 
 def test_05_1_rejects_the_order_history_method_which_stops_at_the_product():
-    _fails(
+    fails(
         "05.1",
         lambda: shipments(_paid().select_related("customer__address").optimize_for_history()),
         "scaling",
@@ -91,11 +71,11 @@ def orders_prefetched_hop_by_hop():
 
 
 def test_05_1_rejects_the_customer_without_the_address():
-    _fails("05.1", orders_without_the_address, "scaling", "customer.address")
+    fails("05.1", orders_without_the_address, "scaling", "customer.address")
 
 
 def test_05_1_rejects_a_prefetch_per_hop_over_the_budget():
-    _fails(
+    fails(
         "05.1",
         orders_prefetched_hop_by_hop,
         "budget",
@@ -162,13 +142,13 @@ def rated_cards_in_python():
 
 
 def test_05_2_accepts_the_reference_and_subqueries():
-    _passes("05.2", ex05.rated_cards)
-    _passes("05.2", lambda: _cards(_public(SubqueryRatings).optimize_for_list()))
+    passes("05.2", ex05.rated_cards)
+    passes("05.2", lambda: _cards(_public(SubqueryRatings).optimize_for_list()))
 
 
 def test_05_2_rejects_a_subquery_count_that_is_null_without_reviews():
     # COUNT in a correlated subquery finds no group for a product without reviews: NULL.
-    _fails(
+    fails(
         "05.2",
         lambda: _cards(_public(SubqueryRatingsWithoutZero).optimize_for_list()),
         "result",
@@ -178,11 +158,11 @@ def test_05_2_rejects_a_subquery_count_that_is_null_without_reviews():
 
 
 def test_05_2_rejects_a_query_per_card():
-    _fails("05.2", rated_cards_naive, "scaling", "public listings", "one per product")
+    fails("05.2", rated_cards_naive, "scaling", "public listings", "one per product")
 
 
 def test_05_2_rejects_a_method_that_forgets_what_the_card_loaded():
-    _fails(
+    fails(
         "05.2",
         lambda: _cards(_public(WithoutSuper).optimize_for_list()),
         "scaling",
@@ -192,7 +172,7 @@ def test_05_2_rejects_a_method_that_forgets_what_the_card_loaded():
 
 
 def test_05_2_rejects_every_review_loaded_into_python():
-    _fails(
+    fails(
         "05.2",
         rated_cards_in_python,
         "budget",

@@ -10,34 +10,14 @@ import csv
 import io
 
 import pytest
+from exercise_asserts import fails, passes
 
-from workshop_site.grading import grade
 from workshop_site.grading.exercises import ex06
 from workshop_site.grading.sandbox import run
 from workshop_site.lessons import loading_less
 from workshop_site.shop.models import Product
 
-
-@pytest.fixture(autouse=True)
-def grading(django_db_blocker, tmp_path, monkeypatch):
-    """The grader opens its own connections to the grading data; progress goes elsewhere."""
-    monkeypatch.setenv("WORKSHOP_PROGRESS", str(tmp_path / "progress.jsonl"))
-    with django_db_blocker.unblock():
-        yield
-
-
-def _passes(exercise_id, fn):
-    verdict = grade(exercise_id, fn, progress=False)
-    assert verdict.passed, repr(verdict)
-    return verdict
-
-
-def _fails(exercise_id, fn, kind, *fragments):
-    verdict = grade(exercise_id, fn, progress=False)
-    assert (verdict.status, verdict.kind) == ("fail", kind), repr(verdict)
-    for fragment in fragments:
-        assert fragment in verdict.message, f"{fragment!r} not in:\n{verdict.message}"
-    return verdict
+pytestmark = pytest.mark.usefixtures("grading_sandbox")
 
 
 # -- 06.1: the CSV export --------------------------------------------------------------
@@ -83,14 +63,14 @@ def export_unordered_dates():
 
 
 def test_06_1_accepts_the_reference_streamed_values_and_only():
-    _passes("06.1", ex06.EXERCISES[0].reference)
-    _passes("06.1", export_values_streamed)
+    passes("06.1", ex06.EXERCISES[0].reference)
+    passes("06.1", export_values_streamed)
     # only() builds model instances without the description: within 3× of the reference.
-    _passes("06.1", export_only)
+    passes("06.1", export_only)
 
 
 def test_06_1_rejects_model_instances_on_memory():
-    _fails(
+    fails(
         "06.1",
         loading_less.export_objects,
         "memory-ratio",
@@ -102,11 +82,11 @@ def test_06_1_rejects_model_instances_on_memory():
 
 
 def test_06_1_rejects_a_brand_loaded_per_row():
-    _fails("06.1", export_brand_per_row, "scaling", "one per product", 'select_related("brand")')
+    fails("06.1", export_brand_per_row, "scaling", "one per product", 'select_related("brand")')
 
 
 def test_06_1_rejects_a_different_csv():
-    _fails("06.1", export_unordered_dates, "result", "with 300 products")
+    fails("06.1", export_unordered_dates, "result", "with 300 products")
 
 
 def test_06_1_memory_ratio_of_objects_grows_with_the_rows():
@@ -130,12 +110,12 @@ def _public():
 
 
 def test_06_2_accepts_the_reference_and_defer():
-    _passes("06.2", ex06.catalogue_products)
-    _passes("06.2", lambda: _public().select_related("brand").defer("description"))
+    passes("06.2", ex06.catalogue_products)
+    passes("06.2", lambda: _public().select_related("brand").defer("description"))
 
 
 def test_06_2_rejects_the_description_in_the_column_list():
-    _fails(
+    fails(
         "06.2",
         lambda: _public().select_related("brand"),
         "shape",
@@ -145,7 +125,7 @@ def test_06_2_rejects_the_description_in_the_column_list():
 
 
 def test_06_2_rejects_only_without_the_slug_get_absolute_url_reads():
-    _fails(
+    fails(
         "06.2",
         lambda: _public().select_related("brand").only("title", "brand__name"),
         "scaling",
@@ -156,7 +136,7 @@ def test_06_2_rejects_only_without_the_slug_get_absolute_url_reads():
 
 
 def test_06_2_rejects_values_whose_links_render_empty():
-    _fails(
+    fails(
         "06.2",
         lambda: _public().values("title", "slug", "brand__name"),
         "result",
@@ -166,7 +146,7 @@ def test_06_2_rejects_values_whose_links_render_empty():
 
 
 def test_06_2_rejects_only_without_the_foreign_key_select_related_follows():
-    _fails(
+    fails(
         "06.2",
         lambda: _public().select_related("brand").only("title", "slug"),
         "raised",
@@ -175,7 +155,7 @@ def test_06_2_rejects_only_without_the_foreign_key_select_related_follows():
 
 
 def test_06_2_rejects_a_brand_loaded_per_row():
-    _fails(
+    fails(
         "06.2",
         lambda: _public().only("title", "slug", "brand__name"),
         "scaling",

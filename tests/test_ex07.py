@@ -22,13 +22,7 @@ from workshop_site.perf_testing import assert_queries_flat, forbid_lazy_loads
 from workshop_site.shop.factories import add_orders, add_reviews, make_customer
 from workshop_site.shop.models import Customer, Order, Product
 
-
-@pytest.fixture(autouse=True)
-def grading(django_db_blocker, tmp_path, monkeypatch):
-    """The grader opens its own connections to the grading data; progress goes elsewhere."""
-    monkeypatch.setenv("WORKSHOP_PROGRESS", str(tmp_path / "progress.jsonl"))
-    with django_db_blocker.unblock():
-        yield
+pytestmark = pytest.mark.usefixtures("grading_sandbox")
 
 
 def graded(exercise_id, test):

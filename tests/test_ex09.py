@@ -10,43 +10,23 @@ import hashlib
 import pytest
 from django.db import models
 from django.db.models import F, Q
+from exercise_asserts import fails, passes
 
-from workshop_site.grading import grade
 from workshop_site.grading.exercises import ex09
 from workshop_site.lessons.long_jobs import invoice_line
 from workshop_site.lessons.template_costs import pending_page, render_orders
 from workshop_site.shop.models import Listing, Order
 
-
-@pytest.fixture(autouse=True)
-def grading(django_db_blocker, tmp_path, monkeypatch):
-    """The grader opens its own connections to the grading data; progress goes elsewhere."""
-    monkeypatch.setenv("WORKSHOP_PROGRESS", str(tmp_path / "progress.jsonl"))
-    with django_db_blocker.unblock():
-        yield
-
-
-def _passes(exercise_id, fn):
-    verdict = grade(exercise_id, fn, progress=False)
-    assert verdict.passed, repr(verdict)
-    return verdict
-
-
-def _fails(exercise_id, fn, kind, *fragments):
-    verdict = grade(exercise_id, fn, progress=False)
-    assert (verdict.status, verdict.kind) == ("fail", kind), repr(verdict)
-    for fragment in fragments:
-        assert fragment in verdict.message, f"{fragment!r} not in:\n{verdict.message}"
-    return verdict
+pytestmark = pytest.mark.usefixtures("grading_sandbox")
 
 
 # -- 09.1: an index the plan uses ------------------------------------------------------------
 
 
 def test_09_1_accepts_the_composite_index_and_a_partial_one():
-    verdict = _passes("09.1", ex09.queue_index)
+    verdict = passes("09.1", ex09.queue_index)
     assert "without an index the database reads every row of shop_order" in verdict.figures[0]
-    _passes(
+    passes(
         "09.1",
         lambda: models.Index(
             fields=["created_at"], condition=Q(status="pending"), name="pending_by_date"
@@ -55,7 +35,7 @@ def test_09_1_accepts_the_composite_index_and_a_partial_one():
 
 
 def test_09_1_rejects_no_index_on_the_filtered_column():
-    _fails(
+    fails(
         "09.1",
         lambda: models.Index(fields=["customer", "created_at"], name="by_customer"),
         "index-serves",
@@ -65,7 +45,7 @@ def test_09_1_rejects_no_index_on_the_filtered_column():
 
 
 def test_09_1_rejects_an_index_that_still_needs_a_sort():
-    _fails(
+    fails(
         "09.1",
         lambda: models.Index(fields=["status"], name="by_status"),
         "index-serves",
@@ -75,7 +55,7 @@ def test_09_1_rejects_an_index_that_still_needs_a_sort():
 
 
 def test_09_1_rejects_the_columns_in_the_wrong_order():
-    _fails(
+    fails(
         "09.1",
         lambda: models.Index(fields=["created_at", "status"], name="by_date_status"),
         "index-serves",
@@ -85,7 +65,7 @@ def test_09_1_rejects_the_columns_in_the_wrong_order():
 
 
 def test_09_1_explains_a_value_that_is_no_index():
-    _fails("09.1", lambda: ["status", "created_at"], "index-serves", "expected a `models.Index")
+    fails("09.1", lambda: ["status", "created_at"], "index-serves", "expected a `models.Index")
 
 
 # -- 09.2: peak memory flat as the orders grow --------------------------------------------------
@@ -119,18 +99,18 @@ def export_in_pk_batches():
 
 
 def test_09_2_accepts_the_iterator_and_primary_key_batches():
-    verdict = _passes("09.2", ex09.export_orders)
+    verdict = passes("09.2", ex09.export_orders)
     assert any("peak memory" in figure for figure in verdict.figures)
-    _passes("09.2", export_in_pk_batches)
+    passes("09.2", export_in_pk_batches)
 
 
 def test_09_2_rejects_the_plain_loop_on_its_peak_memory():
-    verdict = _fails("09.2", export_naive, "memory-flat", "with 600 orders", "with 2,400 orders")
+    verdict = fails("09.2", export_naive, "memory-flat", "with 600 orders", "with 2,400 orders")
     assert "iterator(chunk_size=500)" in verdict.message
 
 
 def test_09_2_rejects_the_default_chunk_size_here_and_says_why():
-    _fails("09.2", export_default_iterator, "memory-flat", "2,000 rows at a time")
+    fails("09.2", export_default_iterator, "memory-flat", "2,000 rows at a time")
 
 
 # -- 09.3: one UPDATE ---------------------------------------------------------------------------
@@ -157,16 +137,16 @@ def restock_wrong_amount():
 
 
 def test_09_3_accepts_update_with_f_and_bulk_update():
-    _passes("09.3", ex09.restock)
-    _passes("09.3", restock_bulk_update)
+    passes("09.3", ex09.restock)
+    passes("09.3", restock_bulk_update)
 
 
 def test_09_3_rejects_save_in_a_loop_by_its_update_count():
-    _fails("09.3", restock_naive, "updates", "UPDATEs with", "one statement per row")
+    fails("09.3", restock_naive, "updates", "UPDATEs with", "one statement per row")
 
 
 def test_09_3_checks_the_stocks_it_left():
-    _fails("09.3", restock_wrong_amount, "result")
+    fails("09.3", restock_wrong_amount, "result")
 
 
 # -- 09.4: the template's queries ---------------------------------------------------------------
@@ -185,10 +165,10 @@ def page_half_fixed():
 
 
 def test_09_4_accepts_the_reference_and_prefetching_every_relation():
-    _passes("09.4", ex09.pending_orders_page)
-    _passes("09.4", page_prefetch_everything)
+    passes("09.4", ex09.pending_orders_page)
+    passes("09.4", page_prefetch_everything)
 
 
 def test_09_4_rejects_the_naive_page_and_the_half_fix():
-    _fails("09.4", page_naive, "scaling", "with 50", "prefetch_related(")
-    _fails("09.4", page_half_fixed, "scaling")
+    fails("09.4", page_naive, "scaling", "with 50", "prefetch_related(")
+    fails("09.4", page_half_fixed, "scaling")

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
+from exercise_asserts import fails, passes
 
 from workshop_site.external import client
-from workshop_site.grading import grade
 from workshop_site.grading.exercises import ex10
 from workshop_site.lessons.capstone import NOT_ANSWERED
 from workshop_site.perf_testing import assert_queries_flat
@@ -23,27 +23,7 @@ from workshop_site.shop.dashboard import WAREHOUSE_POSTCODE, CarrierStatus, LowS
 from workshop_site.shop.factories import add_orders, make_customer
 from workshop_site.shop.models import Listing
 
-
-@pytest.fixture(autouse=True)
-def grading(django_db_blocker, tmp_path, monkeypatch):
-    """The grader opens its own connections to the grading data; progress goes elsewhere."""
-    monkeypatch.setenv("WORKSHOP_PROGRESS", str(tmp_path / "progress.jsonl"))
-    with django_db_blocker.unblock():
-        yield
-
-
-def _passes(exercise_id, fn):
-    verdict = grade(exercise_id, fn, progress=False)
-    assert verdict.passed, repr(verdict)
-    return verdict
-
-
-def _fails(exercise_id, fn, kind, *fragments):
-    verdict = grade(exercise_id, fn, progress=False)
-    assert (verdict.status, verdict.kind) == ("fail", kind), repr(verdict)
-    for fragment in fragments:
-        assert fragment in verdict.message, f"{fragment!r} not in:\n{verdict.message}"
-    return verdict
+pytestmark = pytest.mark.usefixtures("grading_sandbox")
 
 
 # -- 10.1 orders to ship ----------------------------------------------------------------------
@@ -79,28 +59,28 @@ def orders_to_ship_prefetch_everything():
 
 
 def test_10_1_accepts_the_reference_and_prefetching_the_customers_too():
-    _passes("10.1", ex10.orders_to_ship)
-    _passes("10.1", orders_to_ship_prefetch_everything)
+    passes("10.1", ex10.orders_to_ship)
+    passes("10.1", orders_to_ship_prefetch_everything)
 
 
 def test_10_1_rejects_the_shops_panel_and_a_half_fix():
-    _fails("10.1", dashboard.orders_to_ship, "scaling", "order.customer", "select_related(")
-    _fails("10.1", orders_to_ship_half_fixed, "scaling", "order.lines.all()")
+    fails("10.1", dashboard.orders_to_ship, "scaling", "order.customer", "select_related(")
+    fails("10.1", orders_to_ship_half_fixed, "scaling", "order.lines.all()")
 
 
 # -- 10.2 the index -----------------------------------------------------------------------------
 
 
 def test_10_2_accepts_the_composite_and_a_partial_index():
-    _passes("10.2", ex10.dashboard_index)
-    _passes(
+    passes("10.2", ex10.dashboard_index)
+    passes(
         "10.2",
         lambda: models.Index(fields=["created_at"], condition=Q(status="paid"), name="paid_idx"),
     )
 
 
 def test_10_2_rejects_lesson_09s_partial_index_for_the_wrong_status():
-    _fails(
+    fails(
         "10.2",
         lambda: models.Index(
             fields=["created_at"], condition=Q(status="pending"), name="pending_idx"
@@ -126,12 +106,12 @@ def low_stock_without_defer():
 
 
 def test_10_3_accepts_a_summary_cut_by_the_database_and_no_defer_at_all():
-    _passes("10.3", ex10.low_stock)
-    _passes("10.3", low_stock_without_defer)
+    passes("10.3", ex10.low_stock)
+    passes("10.3", low_stock_without_defer)
 
 
 def test_10_3_rejects_the_deferred_description_read_per_row():
-    _fails("10.3", dashboard.low_stock, "scaling", "product.description", "deferred")
+    fails("10.3", dashboard.low_stock, "scaling", "product.description", "deferred")
 
 
 # -- 10.4 the carrier ---------------------------------------------------------------------------
@@ -158,13 +138,13 @@ def carrier_flat_rate():
 
 
 def test_10_4_accepts_the_client_and_requests_with_a_timeout():
-    _passes("10.4", ex10.carrier_status)
-    _passes("10.4", carrier_with_requests)
+    passes("10.4", ex10.carrier_status)
+    passes("10.4", carrier_with_requests)
 
 
 def test_10_4_rejects_the_call_without_timeout_and_a_wrong_fallback():
-    _fails("10.4", dashboard.carrier_status, "partner-fallback", "hanging")
-    _fails("10.4", carrier_flat_rate, "partner-fallback", "expected the fallback")
+    fails("10.4", dashboard.carrier_status, "partner-fallback", "hanging")
+    fails("10.4", carrier_flat_rate, "partner-fallback", "expected the fallback")
 
 
 # -- 10.5 the learner's test ----------------------------------------------------------------------
@@ -199,17 +179,17 @@ def only_checks_the_status(get_dashboard):
 
 
 def test_10_5_accepts_a_bound_on_the_count():
-    verdict = _passes("10.5", ex10.test_seller_dashboard_queries)
+    verdict = passes("10.5", ex10.test_seller_dashboard_queries)
     assert "fails on the naive `get_dashboard`" in verdict.figures[0]
-    _passes("10.5", bound_with_lab_queries)
+    passes("10.5", bound_with_lab_queries)
 
 
 def test_10_5_rejects_a_test_that_pins_nothing():
-    _fails("10.5", only_checks_the_status, "tells-naive-from-fixed", "passes on the naive")
+    fails("10.5", only_checks_the_status, "tells-naive-from-fixed", "passes on the naive")
 
 
 def test_10_5_rejects_n_plus_20_rows_the_full_panels_do_not_show():
-    _fails(
+    fails(
         "10.5",
         flat_with_20_new_orders,
         "tells-naive-from-fixed",
