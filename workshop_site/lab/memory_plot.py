@@ -15,11 +15,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullLocator
 
-from workshop_site.lab.plots import growth
+# The same fonts and label placement as lab.plot(): the two figures sit side by side.
+from workshop_site.lab.plots import _FONT, _label_curves, growth
 
 __all__ = ["plot_memory"]
-
-_FONT = {"title": 16, "label": 14, "ticks": 12, "note": 12}
 
 
 def _size(kb: float) -> str:
@@ -91,28 +90,3 @@ def _panel(
     ax.tick_params(labelsize=_FONT["ticks"])
     ax.grid(True, which="major", alpha=0.3)
     _label_curves(ax, labels)
-
-
-def _label_curves(ax: Axes, labels: list[tuple[float, float, str, str]]) -> None:
-    """Each growth label above its curve's last point; labels that would overlap (two
-    curves ending close together) are stacked."""
-    points_per_pixel = 72 / ax.figure.dpi
-    step = _FONT["note"] * 1.4
-    taken: list[float] = []
-    for x, y, text, color in sorted(labels, key=lambda item: item[1]):
-        y_pt = ax.transData.transform((x, y))[1] * points_per_pixel
-        lift = 6.0
-        while any(abs(y_pt + lift - other) < step for other in taken):
-            lift += step
-        taken.append(y_pt + lift)
-        ax.annotate(
-            text,
-            xy=(x, y),
-            xytext=(-4, lift),
-            textcoords="offset points",
-            ha="right",
-            va="bottom",
-            fontsize=_FONT["note"],
-            color=color,
-            fontweight="bold",
-        )
