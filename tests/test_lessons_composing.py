@@ -178,7 +178,11 @@ def test_review_stats_chain_with_the_card_and_group_by_the_description(seeded):
     rated, log = _run(lesson.cards_rated, 25)
     assert len(log) == 3 and [card for card, _ in rated] == lesson.cards(25)
     grouped_by = log[0].sql.partition(" GROUP BY ")[2].partition(" ORDER BY ")[0].split(", ")
-    assert '"shop_product"."description"' in grouped_by
+    if connection.vendor == "sqlite":
+        assert '"shop_product"."description"' in grouped_by  # every selected column
+    else:  # PostgreSQL groups by primary keys, which determine the other columns
+        assert '"shop_product"."description"' not in grouped_by
+        assert '"shop_listing"."id"' in grouped_by
     assert 'LEFT OUTER JOIN "shop_review"' in log[0].sql
 
 

@@ -219,6 +219,8 @@ def test_exclude_after_prefetch_queries_again_too(seeded):
 
 
 def test_past_the_parameter_limit_the_prefetch_fails(seeded):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own parameter limit; Django sets none on PostgreSQL")
     connection.ensure_connection()
     raw = connection.connection
     limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)

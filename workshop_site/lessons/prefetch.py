@@ -136,7 +136,7 @@ def review_authors_naive() -> list[tuple[str, list[str]]]:
     """2 + R queries: the reviews are prefetched, each review's customer is not."""
     products = Product.objects.prefetch_related("reviews").order_by("id")[:PAGE]
     return [
-        (product.title, [review.customer.name for review in product.reviews.all()])
+        (product.title, sorted(review.customer.name for review in product.reviews.all()))
         for product in products
     ]
 
@@ -145,7 +145,7 @@ def review_authors_prefetched() -> list[tuple[str, list[str]]]:
     """3 queries: products, reviews, customers (``reviews__customer``)."""
     products = Product.objects.prefetch_related("reviews__customer").order_by("id")[:PAGE]
     return [
-        (product.title, [review.customer.name for review in product.reviews.all()])
+        (product.title, sorted(review.customer.name for review in product.reviews.all()))
         for product in products
     ]
 
@@ -155,7 +155,7 @@ def review_authors() -> list[tuple[str, list[str]]]:
     reviews = Prefetch("reviews", queryset=Review.objects.select_related("customer"))
     products = Product.objects.prefetch_related(reviews).order_by("id")[:PAGE]
     return [
-        (product.title, [review.customer.name for review in product.reviews.all()])
+        (product.title, sorted(review.customer.name for review in product.reviews.all()))
         for product in products
     ]
 
