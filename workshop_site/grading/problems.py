@@ -7,16 +7,12 @@ wrong kind of value.
 
 from __future__ import annotations
 
-import sysconfig
 import traceback
 from dataclasses import dataclass
-from pathlib import Path
 from types import TracebackType
 
-import django
-
 from workshop_site.grading.django_errors import explain
-from workshop_site.lab.capture import Source
+from workshop_site.lab.capture import Source, _skipped
 
 __all__ = ["Problem", "PROBLEMS", "from_exception", "learner_frames", "where", "STUB_MESSAGE"]
 
@@ -36,20 +32,6 @@ PROBLEMS: dict[str, str] = {
     "error": "could not be graded",
 }
 
-_PACKAGE = Path(__file__).resolve().parent.parent
-# Frames from these folders are not the learner's code. The shop's models stay: a
-# property that lazy-loads is a line worth showing.
-_NOT_LEARNER = tuple(
-    str(p)
-    for p in {
-        Path(django.__file__).resolve().parent,
-        Path(sysconfig.get_paths()["stdlib"]).resolve(),
-        Path(sysconfig.get_paths()["purelib"]).resolve(),
-        Path(sysconfig.get_paths()["platlib"]).resolve(),
-        _PACKAGE / "grading",
-        _PACKAGE / "lab",
-    }
-)
 _MAX_MESSAGE = 300
 _MAX_FRAMES = 3
 
@@ -67,13 +49,9 @@ class Problem:
 
 
 def _is_learner(filename: str) -> bool:
-    if filename.startswith("<frozen") or "site-packages" in filename:
-        return False
-    try:
-        resolved = str(Path(filename).resolve())
-    except (OSError, ValueError):
-        return True  # "<string>" and the like: code the learner ran
-    return not resolved.startswith(_NOT_LEARNER)
+    # The same frames the query recorder skips (Django, the standard library,
+    # site-packages, the lab and the grader); the shop's own models count as learner's.
+    return not _skipped(filename)
 
 
 def learner_frames(tb: TracebackType | None) -> list[Source]:
