@@ -8,13 +8,27 @@ import pytest
 # such as the notebooks' kernels, inherit this and guard themselves when they import lab.
 os.environ["WORKSHOP_OFFLINE"] = "1"
 
+from workshop_site.lab.capture import queries
 from workshop_site.seed import seed
 
 
 @pytest.fixture
-def seeded(db):
-    """The test database, seeded small (50 customers): fast, with every relation present."""
-    return seed(size=50, seed=7)
+def seeded(db, request):
+    """The test database, seeded: 50 customers (fast, with every relation present), or the
+    test module's ``SEED_SIZE`` when its claims need more rows."""
+    return seed(size=getattr(request.module, "SEED_SIZE", 50), seed=7)
+
+
+@pytest.fixture
+def recorded():
+    """``recorded(fn, *args, **kwargs)``: what ``fn`` returned, and the log of its queries."""
+
+    def call(fn, *args, **kwargs):
+        with queries() as log:
+            value = fn(*args, **kwargs)
+        return value, log
+
+    return call
 
 
 @pytest.fixture

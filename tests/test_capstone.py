@@ -12,7 +12,6 @@ import pytest
 from django.test import Client
 
 from workshop_site.grading.exercises import ex10
-from workshop_site.lab.capture import queries
 from workshop_site.lab.diagnose import diagnose
 from workshop_site.lab.trace import trace
 from workshop_site.lab.traffic import MIX as SHOP_MIX
@@ -21,21 +20,12 @@ from workshop_site.lab.traffic import traffic
 from workshop_site.lessons import capstone
 from workshop_site.lessons.indexes import table_indexes
 from workshop_site.lessons.plans import plan
-from workshop_site.seed import seed
 from workshop_site.shop import dashboard
 from workshop_site.shop.models import Order
 from workshop_site.shop.views_dashboard import dashboard_view
 
-
-@pytest.fixture
-def seeded(db):
-    return seed(size=200, seed=7)
-
-
-def _run(fn):
-    with queries() as log:
-        value = fn()
-    return value, log
+#: Customers in the seeded test database (see conftest.py's ``seeded``).
+SEED_SIZE = 200
 
 
 def _stub():
@@ -52,8 +42,8 @@ def test_the_dashboard_renders_its_three_panels(seeded, partners):
     assert "Orders to ship" in page and "Low stock" in page and "delivery in" in page
 
 
-def test_the_instruments_find_every_n_plus_one_of_the_dashboard(seeded, partners):
-    (_, log) = _run(lambda: Client().get(capstone.ROUTE))
+def test_the_instruments_find_every_n_plus_one_of_the_dashboard(recorded, seeded, partners):
+    (_, log) = recorded(lambda: Client().get(capstone.ROUTE))
     relations = {finding.relation for finding in diagnose(log)}
     assert {"Order.customer", "Customer.address", "Order.lines"} <= relations
     deferred = [f for f in diagnose(log) if "deferred" in f.message]
@@ -61,8 +51,8 @@ def test_the_instruments_find_every_n_plus_one_of_the_dashboard(seeded, partners
     assert len(log) > 4 * dashboard.TO_SHIP
 
 
-def test_the_orders_query_reads_every_order_then_sorts(seeded):
-    _, log = _run(dashboard.orders_to_ship)
+def test_the_orders_query_reads_every_order_then_sorts(recorded, seeded):
+    _, log = recorded(dashboard.orders_to_ship)
     assert log[0].sql == capstone.to_ship_queryset().query.sql_with_params()[0]
     found = plan(capstone.to_ship_queryset())
     assert found.reads_every_row("shop_order") and found.sorts
@@ -79,11 +69,11 @@ def test_the_carrier_call_has_no_timeout_and_waits_for_a_hanging_partner(seeded,
 # -- the fixed page -----------------------------------------------------------------------------
 
 
-def test_the_fixed_panels_give_the_same_page_in_three_queries(seeded, partners):
+def test_the_fixed_panels_give_the_same_page_in_three_queries(recorded, seeded, partners):
     shop = dashboard_view()
     fixed = dashboard_view(orders_to_ship=ex10.orders_to_ship, low_stock=ex10.low_stock)
-    before, before_log = _run(lambda: capstone.dashboard_page(shop)())
-    after, after_log = _run(lambda: capstone.dashboard_page(fixed)())
+    before, before_log = recorded(lambda: capstone.dashboard_page(shop)())
+    after, after_log = recorded(lambda: capstone.dashboard_page(fixed)())
     assert before.content == after.content
     assert len(after_log) == 3 and len(before_log) > 60
 

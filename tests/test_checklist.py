@@ -8,15 +8,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from workshop_site.lessons import checklist
-from workshop_site.seed import seed
 
-
-@pytest.fixture
-def seeded(db):
-    return seed(size=200, seed=7)
+#: Customers in the seeded test database (see conftest.py's ``seeded``).
+SEED_SIZE = 200
 
 
 def _numbers(text: str) -> list[float]:

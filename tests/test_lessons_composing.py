@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import inspect
 import re
-import tracemalloc
 from statistics import fmean
 
 import pytest
@@ -19,25 +18,16 @@ from django.db.models import Avg, Count, Sum
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
-from workshop_site.lab.capture import queries
 from workshop_site.lab.deploys import bad_deploy
 from workshop_site.lab.diagnose import diagnose
+from workshop_site.lab.probes import peak_memory
 from workshop_site.lessons import composing as lesson
-from workshop_site.seed import seed
 from workshop_site.shop import views
 from workshop_site.shop.models import Listing, Product, ProductImage, Review
 from workshop_site.shop.querysets import ListingQuerySet
 
-
-@pytest.fixture
-def seeded(db):
-    return seed(size=120, seed=7)
-
-
-def _run(fn, *args):
-    with queries() as log:
-        result = fn(*args)
-    return result, log
+#: Customers in the seeded test database (see conftest.py's ``seeded``).
+SEED_SIZE = 120
 
 
 # -- 1-2: the card, 4n + 1 and 3 -------------------------------------------------------
@@ -54,15 +44,15 @@ def test_card_reads_what_the_card_template_shows(seeded):
 
 
 @pytest.mark.parametrize("n", [5, 25])
-def test_naive_cards_are_4n_plus_1_and_optimize_for_list_3(seeded, n):
-    naive, naive_log = _run(lesson.cards_naive, n)
-    optimized, log = _run(lesson.cards, n)
+def test_naive_cards_are_4n_plus_1_and_optimize_for_list_3(recorded, seeded, n):
+    naive, naive_log = recorded(lesson.cards_naive, n)
+    optimized, log = recorded(lesson.cards, n)
     assert (len(naive_log), len(log)) == (4 * n + 1, 3)
     assert optimized == naive and len(naive) == n
 
 
-def test_the_inspector_names_the_four_relations_of_a_card(seeded):
-    _, log = _run(lesson.cards_naive, 5)
+def test_the_inspector_names_the_four_relations_of_a_card(recorded, seeded):
+    _, log = recorded(lesson.cards_naive, 5)
     findings = diagnose(log)
     fix = (
         'select_related("product__brand")'
@@ -83,21 +73,19 @@ def test_every_queryset_of_listings_has_the_method_after_filters():
     assert isinstance(Listing.objects.filter(is_active=True).order_by("id"), ListingQuerySet)
 
 
-def test_optimize_for_list_joins_product_and_brand_then_prefetches_two_relations(
-    seeded,
-):
-    _, log = _run(lesson.cards, 25)
+def test_optimize_for_list_joins_product_and_brand_then_prefetches_two_relations(seeded, recorded):
+    _, log = recorded(lesson.cards, 25)
     first, images, categories = (query.sql for query in log)
     assert re.findall(r'INNER JOIN "(\w+)"', first) == ["shop_product", "shop_brand"]
     assert 'FROM "shop_productimage"' in images and " IN (" in images
     assert 'FROM "shop_category"' in categories and " IN (" in categories
 
 
-def test_every_listing_at_every_size_is_4n_plus_1_against_3(seeded):
+def test_every_listing_at_every_size_is_4n_plus_1_against_3(recorded, seeded):
     """What lab.compare measures: the cards of every listing."""
     listings = Listing.objects.count()
-    _, naive_log = _run(lesson.cards_naive)
-    _, log = _run(lesson.cards)
+    _, naive_log = recorded(lesson.cards_naive)
+    _, log = recorded(lesson.cards)
     assert (len(naive_log), len(log)) == (4 * listings + 1, 3)
 
 
@@ -135,13 +123,13 @@ def test_the_pinning_test_fails_on_a_bad_deploy_with_the_naive_count(client, see
 # -- 5: pieces that chain --------------------------------------------------------------
 
 
-def test_pieces_chained_in_another_order_make_the_same_3_queries(seeded):
-    chained, log = _run(lesson.cards_chained, 25)
+def test_pieces_chained_in_another_order_make_the_same_3_queries(recorded, seeded):
+    chained, log = recorded(lesson.cards_chained, 25)
     assert len(log) == 3 and chained == lesson.cards(25)
 
 
-def test_optimize_for_details_adds_one_query_for_reviews_and_their_customers(seeded):
-    details, log = _run(lesson.cards_with_reviewers, 25)
+def test_optimize_for_details_adds_one_query_for_reviews_and_their_customers(recorded, seeded):
+    details, log = recorded(lesson.cards_with_reviewers, 25)
     assert len(log) == 4
     listings = Listing.objects.order_by("id")[:25]
     for (card, reviewers), listing in zip(details, listings, strict=True):
@@ -153,29 +141,20 @@ def test_optimize_for_details_adds_one_query_for_reviews_and_their_customers(see
 # -- 7: let the database count ---------------------------------------------------------
 
 
-def _peak(fn) -> int:
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
-def test_ratings_by_the_database_are_the_same_in_one_query_and_less_memory(seeded):
-    in_python, python_log = _run(lesson.ratings_in_python)
-    in_database, log = _run(lesson.ratings)
+def test_ratings_by_the_database_are_the_same_in_one_query_and_less_memory(recorded, seeded):
+    in_python, python_log = recorded(lesson.ratings_in_python)
+    in_database, log = recorded(lesson.ratings)
     assert in_database == in_python
     assert (len(python_log), len(log)) == (3, 1)
-    assert _peak(lesson.ratings_in_python) > 3 * _peak(lesson.ratings)
+    assert peak_memory(lesson.ratings_in_python)[1] > 3 * peak_memory(lesson.ratings)[1]
     product = Listing.objects.get(pk=in_database[0].listing).product
     stars = [review.rating for review in product.reviews.all()]
     assert in_database[0].reviews == len(stars)
     assert in_database[0].average == (round(fmean(stars), 2) if stars else None)
 
 
-def test_review_stats_chain_with_the_card_and_group_by_the_description(seeded):
-    rated, log = _run(lesson.cards_rated, 25)
+def test_review_stats_chain_with_the_card_and_group_by_the_description(recorded, seeded):
+    rated, log = recorded(lesson.cards_rated, 25)
     assert len(log) == 3 and [card for card, _ in rated] == lesson.cards(25)
     grouped_by = log[0].sql.partition(" GROUP BY ")[2].partition(" ORDER BY ")[0].split(", ")
     if connection.vendor == "sqlite":
@@ -204,13 +183,13 @@ def _both_counts():
     return [(joined[pk], right[pk]) for pk in right]
 
 
-def test_distinct_and_subqueries_give_the_true_counts_in_one_query_each(seeded):
+def test_distinct_and_subqueries_give_the_true_counts_in_one_query_each(recorded, seeded):
     truth = {
         product.pk: (product.reviews.count(), product.images.count())
         for product in Product.objects.all()
     }
-    distinct, distinct_log = _run(lesson.counts_distinct)
-    subqueries, subquery_log = _run(lesson.counts_subqueries)
+    distinct, distinct_log = recorded(lesson.counts_distinct)
+    subqueries, subquery_log = recorded(lesson.counts_subqueries)
     assert distinct == subqueries == truth
     assert len(distinct_log) == len(subquery_log) == 1
     assert "JOIN" not in subquery_log[0].sql and "JOIN" in distinct_log[0].sql

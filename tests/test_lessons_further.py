@@ -19,8 +19,11 @@ from workshop_site.lessons import in_database as work
 from workshop_site.lessons import indexes, long_jobs
 from workshop_site.lessons import template_costs as templates
 from workshop_site.lessons.plans import INDEX_ORDER, SEARCH, plan, read_plan
-from workshop_site.seed import REFERENCE_NOW, seed
+from workshop_site.seed import REFERENCE_NOW
 from workshop_site.shop.models import Customer, Listing, Order
+
+#: Customers in the seeded test database (see conftest.py's ``seeded``).
+SEED_SIZE = 200
 
 SQLITE_ONLY = pytest.mark.skipif(
     "connection.vendor != 'sqlite'", reason="the SQLite planner's choice, without statistics"
@@ -28,21 +31,10 @@ SQLITE_ONLY = pytest.mark.skipif(
 
 
 @pytest.fixture
-def seeded(db):
-    return seed(size=200, seed=7)
-
-
-@pytest.fixture
 def big(seeded):
     """20,000 orders: enough for PostgreSQL's planner to prefer an index (after ANALYZE)."""
     indexes.grow_orders(20_000, progress=False)
     return Order.objects.count()
-
-
-def _run(fn):
-    with queries() as log:
-        value = fn()
-    return value, log
 
 
 # -- plans: both dialects, read the same way ------------------------------------------------
@@ -230,11 +222,11 @@ def test_the_partial_index_holds_only_the_pending_orders(big):
 # -- 2. long jobs -------------------------------------------------------------------------------
 
 
-def test_the_three_exports_agree_and_count_their_queries(seeded):
+def test_the_three_exports_agree_and_count_their_queries(recorded, seeded):
     orders = Order.objects.count()
-    plain, plain_log = _run(long_jobs.export_all)
-    streamed, streamed_log = _run(long_jobs.export_iterator)
-    batched, batched_log = _run(lambda: long_jobs.export_batches(batch_size=100))
+    plain, plain_log = recorded(long_jobs.export_all)
+    streamed, streamed_log = recorded(long_jobs.export_iterator)
+    batched, batched_log = recorded(lambda: long_jobs.export_batches(batch_size=100))
     assert plain == streamed == batched and plain[0] == orders
     assert (len(plain_log), len(streamed_log)) == (1, 1)
     assert len(batched_log) == orders // 100 + 1
@@ -300,29 +292,29 @@ def test_across_a_network_each_insert_pays_its_round_trip(seeded):
     ],
 )
 def test_each_pair_agrees_and_the_database_needs_one_query(
-    seeded, python, database, python_queries
+    seeded, recorded, python, database, python_queries
 ):
-    slow, slow_log = _run(python)
-    fast, fast_log = _run(database)
+    slow, slow_log = recorded(python)
+    fast, fast_log = recorded(database)
     assert slow == fast
     assert len(fast_log) == 1
     customers = Customer.objects.count()
     assert len(slow_log) == (1 if python_queries == "1" else 1 + customers)
 
 
-def test_count_and_exists_ask_for_a_number_and_one_row(seeded):
-    _, counted = _run(work.pending_count)
+def test_count_and_exists_ask_for_a_number_and_one_row(recorded, seeded):
+    _, counted = recorded(work.pending_count)
     assert "COUNT(*)" in counted[0].sql
-    _, exists = _run(work.has_cancelled_exists)
+    _, exists = recorded(work.has_cancelled_exists)
     assert "LIMIT 1" in exists[0].sql
 
 
-def test_restock_loop_is_one_update_per_listing_and_update_is_one(seeded):
+def test_restock_loop_is_one_update_per_listing_and_update_is_one(recorded, seeded):
     with long_jobs.rolled_back():
-        count, log = _run(work.restock_loop)
+        count, log = recorded(work.restock_loop)
         assert count > 0 and len(log) == 1 + count
     with long_jobs.rolled_back():
-        updated, log = _run(work.restock)
+        updated, log = recorded(work.restock)
         assert updated == count and len(log) == 1
         assert log[0].sql.startswith('UPDATE "shop_listing" SET "stock" = ("shop_listing"."stock"')
         assert not Listing.objects.filter(is_active=True, stock__lt=work.RESTOCK_BELOW).exists()
@@ -343,12 +335,12 @@ def test_two_saves_lose_a_sale_two_f_updates_do_not(seeded):
 # -- 4. templates -------------------------------------------------------------------------------
 
 
-def test_the_naive_table_runs_the_queries_its_docstring_counts(seeded):
-    html, log = _run(templates.pending_orders_naive)
+def test_the_naive_table_runs_the_queries_its_docstring_counts(recorded, seeded):
+    html, log = recorded(templates.pending_orders_naive)
     orders = list(templates.pending_page())
     lines = sum(order.lines.count() for order in orders)
     assert len(log) == 1 + 3 * len(orders) + 2 * lines
-    fixed, fixed_log = _run(templates.pending_orders)
+    fixed, fixed_log = recorded(templates.pending_orders)
     assert fixed == html and len(fixed_log) == 2
 
 
@@ -360,8 +352,8 @@ def test_split_render_separates_database_and_python_time(seeded):
     assert naive["python_ms"] > naive["db_ms"]  # each lazy query also builds instances
 
 
-def test_the_catalogue_runs_no_query_and_its_filters_cost_most(seeded):
-    cards, log = _run(templates.catalogue_rows)
+def test_the_catalogue_runs_no_query_and_its_filters_cost_most(recorded, seeded):
+    cards, log = recorded(templates.catalogue_rows)
     assert len(log) == 1
     ready = templates.light_rows(cards)
     with queries() as rendering:
@@ -391,8 +383,8 @@ def test_the_shop_uses_the_cached_loader_and_it_saves_the_compile(seeded):
     assert costs["uncached_ms"] > 10 * costs["cached_ms"]
 
 
-def test_a_cached_fragment_hides_the_queries_only_on_a_hit(seeded):
-    _, naive_log = _run(templates.pending_orders_naive)
+def test_a_cached_fragment_hides_the_queries_only_on_a_hit(recorded, seeded):
+    _, naive_log = recorded(templates.pending_orders_naive)
     miss, hit = templates.fragment_cache_costs()
     assert miss["queries"] == len(naive_log)
     assert hit["queries"] == 0

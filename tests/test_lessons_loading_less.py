@@ -9,17 +9,17 @@ Memory growing with the rows is measured on the grader's databases of three size
 
 from __future__ import annotations
 
-import tracemalloc
-
 import pytest
 from django.core.exceptions import FieldError
 
 from workshop_site.grading.sandbox import run
-from workshop_site.lab.capture import queries
 from workshop_site.lab.diagnose import diagnose
+from workshop_site.lab.probes import peak_memory
 from workshop_site.lessons import loading_less as lesson
-from workshop_site.seed import seed
 from workshop_site.shop.models import Product
+
+#: Customers in the seeded test database (see conftest.py's ``seeded``).
+SEED_SIZE = 200
 
 ALL_COLUMNS = [
     f"shop_product.{name}"
@@ -33,26 +33,6 @@ ALL_COLUMNS = [
         "created_at",
     )
 ]
-
-
-@pytest.fixture
-def seeded(db):
-    return seed(size=200, seed=7)
-
-
-def _run(fn):
-    with queries() as log:
-        result = fn()
-    return result, log
-
-
-def _peak(fn) -> int:
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 # -- 1: what a row weighs --------------------------------------------------------------
@@ -87,15 +67,15 @@ FOUR_WAYS = (
 )
 
 
-def test_the_four_ways_return_the_same_titles_in_one_query_each(seeded):
-    results = [_run(fn) for fn in FOUR_WAYS]
+def test_the_four_ways_return_the_same_titles_in_one_query_each(recorded, seeded):
+    results = [recorded(fn) for fn in FOUR_WAYS]
     assert all(result == results[0][0] for result, _ in results)
     assert [len(log) for _, log in results] == [1, 1, 1, 1]
     assert len(results[0][0]) == Product.objects.count()
 
 
 def test_each_way_builds_less_than_the_one_before(seeded):
-    peaks = [_peak(fn) for fn in FOUR_WAYS]
+    peaks = [peak_memory(fn)[1] for fn in FOUR_WAYS]
     assert peaks == sorted(peaks, reverse=True), peaks
     assert peaks[0] > 8 * peaks[1], "objects carry the description; only('title') does not"
 
@@ -135,10 +115,8 @@ def test_memory_grows_in_a_straight_line_with_the_rows(grading_databases):
 # -- 3: a deferred field read later ----------------------------------------------------
 
 
-def test_reading_a_deferred_field_is_one_query_per_row_and_the_inspector_says_so(
-    seeded,
-):
-    summaries, log = _run(lesson.summaries_deferred)
+def test_reading_a_deferred_field_is_one_query_per_row_and_the_inspector_says_so(seeded, recorded):
+    summaries, log = recorded(lesson.summaries_deferred)
     assert len(log) == 1 + lesson.PAGE
     (finding,) = diagnose(log)
     assert (finding.relation, finding.kind) == ("Product.description", "deferred")
@@ -146,20 +124,20 @@ def test_reading_a_deferred_field_is_one_query_per_row_and_the_inspector_says_so
     assert summaries == lesson.summaries()
 
 
-def test_fetch_peers_makes_two_queries_and_loads_every_description(seeded):
-    summaries, log = _run(lesson.summaries_peers)
+def test_fetch_peers_makes_two_queries_and_loads_every_description(recorded, seeded):
+    summaries, log = recorded(lesson.summaries_peers)
     assert len(log) == 2 and summaries == lesson.summaries()
     assert lesson.columns_of(log[1].sql) == [
         "shop_product.id",
         "shop_product.description",
     ]
     assert len(log[1].params) == lesson.PAGE
-    _, fixed = _run(lesson.summaries)
+    _, fixed = recorded(lesson.summaries)
     assert len(fixed) == 1
 
 
-def test_str_reads_the_deferred_title(seeded):
-    names, log = _run(lesson.names_deferred)
+def test_str_reads_the_deferred_title(recorded, seeded):
+    names, log = recorded(lesson.names_deferred)
     assert len(log) == 1 + lesson.PAGE
     assert names == [p.title for p in Product.objects.order_by("id")[: lesson.PAGE]]
 
@@ -167,10 +145,10 @@ def test_str_reads_the_deferred_title(seeded):
 # -- 4: only() with select_related() ---------------------------------------------------
 
 
-def test_only_without_the_foreign_key_cannot_follow_it(seeded):
+def test_only_without_the_foreign_key_cannot_follow_it(recorded, seeded):
     with pytest.raises(FieldError, match="cannot be both deferred and traversed"):
         lesson.brand_lines_fk_deferred()
-    lines, log = _run(lesson.brand_lines)
+    lines, log = recorded(lesson.brand_lines)
     assert len(log) == 1
     assert lesson.columns_of(log[0].sql) == [
         "shop_product.id",
@@ -186,15 +164,15 @@ def test_only_without_the_foreign_key_cannot_follow_it(seeded):
 # -- 5: values() gives dicts -----------------------------------------------------------
 
 
-def test_values_rows_have_no_methods_and_the_template_says_nothing(seeded):
+def test_values_rows_have_no_methods_and_the_template_says_nothing(recorded, seeded):
     row = Product.objects.values("title", "slug").first()
     assert isinstance(row, dict)
     with pytest.raises(AttributeError, match="'dict' object has no attribute 'get_absolute_url'"):
         row.get_absolute_url()
-    empty, log = _run(lesson.links_values)
+    empty, log = recorded(lesson.links_values)
     assert len(log) == 1 and len(empty) == lesson.PAGE
     assert all(line.startswith('<a href="">') for line in empty)
-    links, log = _run(lesson.links_only)
+    links, log = recorded(lesson.links_only)
     products = Product.objects.order_by("id")[: lesson.PAGE]
     assert len(log) == 1
     assert links == [f'<a href="{p.get_absolute_url()}">{p.title}</a>' for p in products]
@@ -209,9 +187,9 @@ def test_get_absolute_url_is_the_product_page(client, seeded):
 # -- 6: defer() a field the template shows ---------------------------------------------
 
 
-def test_deferring_what_the_template_shows_costs_a_query_per_row(seeded):
-    deferred, log = _run(lesson.teasers_deferred)
-    full, full_log = _run(lesson.teasers)
+def test_deferring_what_the_template_shows_costs_a_query_per_row(recorded, seeded):
+    deferred, log = recorded(lesson.teasers_deferred)
+    full, full_log = recorded(lesson.teasers)
     assert (len(log), len(full_log)) == (1 + lesson.PAGE, 1)
     assert deferred == full and len(full) == lesson.PAGE
 
@@ -225,9 +203,9 @@ def test_defer_loads_every_other_column_and_only_names_what_it_loads():
 # -- 7: the export ---------------------------------------------------------------------
 
 
-def test_both_exports_write_the_same_csv_in_one_query(seeded):
-    objects, objects_log = _run(lesson.export_objects)
-    values, values_log = _run(lesson.export_values_list)
+def test_both_exports_write_the_same_csv_in_one_query(recorded, seeded):
+    objects, objects_log = recorded(lesson.export_objects)
+    values, values_log = recorded(lesson.export_values_list)
     assert objects == values
     assert len(objects_log) == len(values_log) == 1
     lines = values.splitlines()
@@ -238,7 +216,7 @@ def test_both_exports_write_the_same_csv_in_one_query(seeded):
 
 
 def test_the_export_from_values_list_needs_several_times_less_memory(seeded):
-    assert _peak(lesson.export_objects) > 5 * _peak(lesson.export_values_list)
+    assert peak_memory(lesson.export_objects)[1] > 5 * peak_memory(lesson.export_values_list)[1]
 
 
 def test_the_catalogue_page_renders_links_and_brands(seeded):

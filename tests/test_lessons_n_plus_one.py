@@ -18,19 +18,10 @@ from django.utils.deprecation import RemovedInDjango2028Warning
 from workshop_site.lab.capture import queries
 from workshop_site.lab.diagnose import diagnose
 from workshop_site.lessons import n_plus_one as lesson
-from workshop_site.seed import seed
 from workshop_site.shop.models import Category, Customer, Listing, Order, Product, Review
 
-
-@pytest.fixture
-def seeded(db):
-    return seed(size=200, seed=7)
-
-
-def _run(fn):
-    with queries() as log:
-        result = fn()
-    return result, log
+#: Customers in the seeded test database (see conftest.py's ``seeded``).
+SEED_SIZE = 200
 
 
 def _joins(sql: str) -> list[tuple[str, str]]:
@@ -40,15 +31,15 @@ def _joins(sql: str) -> list[tuple[str, str]]:
 # -- 1-5: the welcome letter ------------------------------------------------------------
 
 
-def test_welcome_letters_naive_is_one_plus_n(seeded):
-    letters, log = _run(lesson.welcome_letters_naive)
+def test_welcome_letters_naive_is_one_plus_n(recorded, seeded):
+    letters, log = recorded(lesson.welcome_letters_naive)
     customers = Customer.objects.count()
     assert len(letters) == customers
     assert len(log) == 1 + customers
 
 
-def test_the_inspector_names_the_relation_and_the_fix(seeded):
-    _, log = _run(lesson.welcome_letters_naive)
+def test_the_inspector_names_the_relation_and_the_fix(recorded, seeded):
+    _, log = recorded(lesson.welcome_letters_naive)
     (finding,) = diagnose(log)
     assert finding.relation == "Customer.address"
     assert finding.fix == 'select_related("address")'
@@ -56,8 +47,8 @@ def test_the_inspector_names_the_relation_and_the_fix(seeded):
     assert finding.source.function == "welcome_letters_naive"
 
 
-def test_select_related_makes_one_query_with_an_inner_join(seeded):
-    letters, log = _run(lesson.welcome_letters)
+def test_select_related_makes_one_query_with_an_inner_join(recorded, seeded):
+    letters, log = recorded(lesson.welcome_letters)
     assert letters == lesson.welcome_letters_naive()
     assert len(log) == 1
     assert _joins(log[0].sql) == [("INNER", "shop_address")]
@@ -66,11 +57,11 @@ def test_select_related_makes_one_query_with_an_inner_join(seeded):
 # -- 6: two hops -----------------------------------------------------------------------
 
 
-def test_price_list_is_one_plus_2n_then_one_plus_n_then_one(seeded):
+def test_price_list_is_one_plus_2n_then_one_plus_n_then_one(recorded, seeded):
     n = min(lesson.PAGE, Listing.objects.count())
-    naive, naive_log = _run(lesson.price_list_naive)
-    one_hop, one_hop_log = _run(lesson.price_list_one_hop)
-    fixed, fixed_log = _run(lesson.price_list)
+    naive, naive_log = recorded(lesson.price_list_naive)
+    one_hop, one_hop_log = recorded(lesson.price_list_one_hop)
+    fixed, fixed_log = recorded(lesson.price_list)
     assert len(naive) == n
     assert naive == one_hop == fixed
     assert (len(naive_log), len(one_hop_log), len(fixed_log)) == (1 + 2 * n, 1 + n, 1)
@@ -80,10 +71,10 @@ def test_price_list_is_one_plus_2n_then_one_plus_n_then_one(seeded):
 # -- 7: select_related() with no argument ----------------------------------------------
 
 
-def test_select_related_without_argument_joins_every_non_null_fk_recursively(seeded):
+def test_select_related_without_argument_joins_every_non_null_fk_recursively(recorded, seeded):
     with pytest.warns(RemovedInDjango2028Warning, match="select_related"):
-        everything, everything_log = _run(lesson.packing_list_everything)
-    explicit, explicit_log = _run(lesson.packing_list)
+        everything, everything_log = recorded(lesson.packing_list_everything)
+    explicit, explicit_log = recorded(lesson.packing_list)
     assert everything == explicit
     assert len(everything_log) == len(explicit_log) == 1
     assert {table for _, table in _joins(everything_log[0].sql)} == {
@@ -100,16 +91,16 @@ def test_select_related_without_argument_joins_every_non_null_fk_recursively(see
 # -- 8: a nullable foreign key ---------------------------------------------------------
 
 
-def test_category_menu_queries_only_for_categories_with_a_parent(seeded):
-    menu, log = _run(lesson.category_menu_naive)
+def test_category_menu_queries_only_for_categories_with_a_parent(recorded, seeded):
+    menu, log = recorded(lesson.category_menu_naive)
     with_parent = Category.objects.filter(parent__isnull=False).count()
     assert 0 < with_parent < Category.objects.count()
     assert len(menu) == Category.objects.count()
     assert len(log) == 1 + with_parent
 
 
-def test_nullable_fk_is_a_left_outer_join_and_not_followed_without_argument(seeded):
-    menu, log = _run(lesson.category_menu)
+def test_nullable_fk_is_a_left_outer_join_and_not_followed_without_argument(recorded, seeded):
+    menu, log = recorded(lesson.category_menu)
     assert menu == lesson.category_menu_naive()
     assert len(log) == 1
     assert _joins(log[0].sql) == [("LEFT OUTER", "shop_category")]
@@ -121,8 +112,8 @@ def test_nullable_fk_is_a_left_outer_join_and_not_followed_without_argument(seed
 # -- 9: fetch modes --------------------------------------------------------------------
 
 
-def test_fetch_peers_makes_two_queries_without_naming_the_relation(seeded):
-    letters, log = _run(lesson.welcome_letters_peers)
+def test_fetch_peers_makes_two_queries_without_naming_the_relation(recorded, seeded):
+    letters, log = recorded(lesson.welcome_letters_peers)
     assert letters == lesson.welcome_letters_naive()
     assert len(log) == 2
     assert log[1].sql.startswith('SELECT "shop_address"."id"')
@@ -142,20 +133,20 @@ def test_the_fetch_mode_follows_the_objects_it_loads(seeded):
     assert customers[0].address._state.fetch_mode is FETCH_PEERS
 
 
-def test_fetch_peers_covers_deferred_fields(seeded):
+def test_fetch_peers_covers_deferred_fields(recorded, seeded):
     n = min(lesson.PAGE, Product.objects.count())
-    naive, naive_log = _run(lesson.snippets_naive)
-    peers, peers_log = _run(lesson.snippets_peers)
+    naive, naive_log = recorded(lesson.snippets_naive)
+    peers, peers_log = recorded(lesson.snippets_peers)
     assert naive == peers
     assert len(naive) == n
     assert (len(naive_log), len(peers_log)) == (1 + n, 2)
 
 
-def test_fetch_raise_blocks_the_first_lazy_load_and_lets_fixed_code_run(seeded):
+def test_fetch_raise_blocks_the_first_lazy_load_and_lets_fixed_coderecorded(recorded, seeded):
     with queries() as log, pytest.raises(FieldFetchBlocked, match="Customer.address"):
         lesson.welcome_letters_strict()
     assert len(log) == 1
-    letters, fixed_log = _run(lesson.welcome_letters_strict_fixed)
+    letters, fixed_log = recorded(lesson.welcome_letters_strict_fixed)
     assert letters == lesson.welcome_letters_naive()
     assert len(fixed_log) == 1
 
@@ -183,10 +174,10 @@ def test_fetch_modes_do_not_batch_related_managers(seeded):
     ids=["__str__", "property", "template", "serializer", "admin"],
 )
 def test_each_hidden_n_plus_one_names_its_line_and_its_fix_removes_it(
-    seeded, naive, fixed, function
+    seeded, recorded, naive, fixed, function
 ):
-    expected, naive_log = _run(naive)
-    result, fixed_log = _run(fixed)
+    expected, naive_log = recorded(naive)
+    result, fixed_log = recorded(fixed)
     assert result == expected
     (finding,) = diagnose(naive_log)
     assert finding.source.function == function
@@ -194,9 +185,9 @@ def test_each_hidden_n_plus_one_names_its_line_and_its_fix_removes_it(
     assert len(fixed_log) == len(naive_log) - finding.count
 
 
-def test_hidden_loads_in_models_point_at_shop_models(seeded):
+def test_hidden_loads_in_models_point_at_shop_models(recorded, seeded):
     for naive in (lesson.restock_list_naive, lesson.mailing_labels_naive):
-        _, log = _run(naive)
+        _, log = recorded(naive)
         (finding,) = diagnose(log)
         assert finding.source.short.startswith("shop/models.py:")
 
@@ -208,23 +199,23 @@ def test_the_examples_have_rows_to_show(seeded):
     assert Order.objects.filter(status=Order.Status.PENDING).count() >= 3
 
 
-def test_the_admin_joins_a_foreign_key_it_sees_in_list_display(seeded):
+def test_the_admin_joins_a_foreign_key_it_sees_in_list_display(recorded, seeded):
     class Plain(admin.ModelAdmin):
         list_display = ("id", "customer")
         list_display_links = None
         list_per_page = 20
 
-    _, log = _run(lambda: lesson.admin_rows(Plain))
-    _, fixed_log = _run(lesson.admin_orders)
+    _, log = recorded(lambda: lesson.admin_rows(Plain))
+    _, fixed_log = recorded(lesson.admin_orders)
     assert len(log) == len(fixed_log) == 3  # two counts (the paginator's) and the page
     assert ("INNER", "shop_customer") in _joins(log[-1].sql)
 
 
-def test_list_select_related_true_joins_everything_and_is_deprecated_too(seeded):
+def test_list_select_related_true_joins_everything_and_is_deprecated_too(recorded, seeded):
     with pytest.warns(RemovedInDjango2028Warning, match="list_select_related to True"):
 
         class Everything(lesson.OrderAdminNaive):
             list_select_related = True
 
-    _, log = _run(lambda: lesson.admin_rows(Everything))
+    _, log = recorded(lambda: lesson.admin_rows(Everything))
     assert {"shop_customer", "shop_address"} <= {table for _, table in _joins(log[-1].sql)}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import sqlite3
-import tracemalloc
 from collections import Counter
 
 import pytest
@@ -18,28 +17,20 @@ from django.db import OperationalError, connection
 
 from workshop_site.lab.capture import queries
 from workshop_site.lab.diagnose import diagnose
+from workshop_site.lab.probes import peak_memory
 from workshop_site.lessons import prefetch as lesson
-from workshop_site.seed import seed
 from workshop_site.shop.models import Pizza, Product, ProductImage, Review
 
-
-@pytest.fixture
-def seeded(db):
-    return seed(size=200, seed=7)
-
-
-def _run(fn, *args, **kwargs):
-    with queries() as log:
-        result = fn(*args, **kwargs)
-    return result, log
+#: Customers in the seeded test database (see conftest.py's ``seeded``).
+SEED_SIZE = 200
 
 
 # -- 1-3: many-to-many, the JOIN, prefetch_related -------------------------------------
 
 
-def test_menu_naive_is_one_plus_n_and_prefetch_makes_two(seeded):
-    naive, naive_log = _run(lesson.menu_naive)
-    fixed, fixed_log = _run(lesson.menu)
+def test_menu_naive_is_one_plus_n_and_prefetch_makes_two(recorded, seeded):
+    naive, naive_log = recorded(lesson.menu_naive)
+    fixed, fixed_log = recorded(lesson.menu)
     pizzas = Pizza.objects.count()
     assert naive == fixed
     assert len(naive) == pizzas
@@ -85,8 +76,8 @@ def test_join_rows_multiply_with_each_relation(seeded):
     assert len(ids) < one < two < three
 
 
-def test_prefetch_makes_one_query_plus_one_per_relation(seeded):
-    cards, log = _run(lesson.cards)
+def test_prefetch_makes_one_query_plus_one_per_relation(recorded, seeded):
+    cards, log = recorded(lesson.cards)
     assert len(cards) == Product.objects.count()
     assert len(log) == 1 + 3
 
@@ -94,9 +85,9 @@ def test_prefetch_makes_one_query_plus_one_per_relation(seeded):
 # -- 4: reverse foreign key ------------------------------------------------------------
 
 
-def test_gallery_naive_is_one_plus_n_and_prefetch_makes_two(seeded):
-    naive, naive_log = _run(lesson.gallery_naive)
-    fixed, fixed_log = _run(lesson.gallery)
+def test_gallery_naive_is_one_plus_n_and_prefetch_makes_two(recorded, seeded):
+    naive, naive_log = recorded(lesson.gallery_naive)
+    fixed, fixed_log = recorded(lesson.gallery)
     products = Product.objects.count()
     assert naive == fixed
     assert (len(naive_log), len(fixed_log)) == (1 + products, 2)
@@ -109,8 +100,8 @@ def _page() -> int:
     return min(lesson.PAGE, Product.objects.count())
 
 
-def test_filter_after_prefetch_queries_again_and_the_inspector_names_the_trap(seeded):
-    trapped, log = _run(lesson.good_reviews_trap)
+def test_filter_after_prefetch_queries_again_and_the_inspector_names_the_trap(recorded, seeded):
+    trapped, log = recorded(lesson.good_reviews_trap)
     assert len(log) == 2 + _page()
     (finding,) = diagnose(log)
     assert finding.kind == "prefetch_filtered"
@@ -119,9 +110,9 @@ def test_filter_after_prefetch_queries_again_and_the_inspector_names_the_trap(se
     assert finding.fix.startswith(prefetch)
 
 
-def test_prefetch_with_a_queryset_and_to_attr_makes_two_queries(seeded):
+def test_prefetch_with_a_queryset_and_to_attr_makes_two_queries(recorded, seeded):
     trapped = lesson.good_reviews_trap()
-    good, log = _run(lesson.good_reviews)
+    good, log = recorded(lesson.good_reviews)
     assert good == trapped
     assert any(ratings for _, ratings in good)
     assert all(rating >= 4 for _, ratings in good for rating in ratings)
@@ -129,9 +120,9 @@ def test_prefetch_with_a_queryset_and_to_attr_makes_two_queries(seeded):
     assert '"shop_review"."rating" >= %s' in log[1].sql
 
 
-def test_order_by_after_prefetch_queries_again_and_prefetch_fixes_it(seeded):
-    trapped, trap_log = _run(lesson.newest_reviews_trap)
-    fixed, fixed_log = _run(lesson.newest_reviews)
+def test_order_by_after_prefetch_queries_again_and_prefetch_fixes_it(recorded, seeded):
+    trapped, trap_log = recorded(lesson.newest_reviews_trap)
+    fixed, fixed_log = recorded(lesson.newest_reviews)
     assert trapped == fixed
     assert (len(trap_log), len(fixed_log)) == (2 + _page(), 2)
 
@@ -139,19 +130,19 @@ def test_order_by_after_prefetch_queries_again_and_prefetch_fixes_it(seeded):
 # -- 6-7: through a relation, select_related inside Prefetch ---------------------------
 
 
-def test_prefetch_through_a_relation_makes_one_query_per_hop(seeded):
-    naive, naive_log = _run(lesson.category_paths_naive)
-    fixed, fixed_log = _run(lesson.category_paths)
+def test_prefetch_through_a_relation_makes_one_query_per_hop(recorded, seeded):
+    naive, naive_log = recorded(lesson.category_paths_naive)
+    fixed, fixed_log = recorded(lesson.category_paths)
     assert naive == fixed
     assert any("›" in path for _, paths in fixed for path in paths)
     assert len(fixed_log) == 3
     assert len(naive_log) > 1 + _page()
 
 
-def test_select_related_inside_prefetch_makes_two_queries(seeded):
-    naive, naive_log = _run(lesson.review_authors_naive)
-    two_hops, two_hops_log = _run(lesson.review_authors_prefetched)
-    joined, joined_log = _run(lesson.review_authors)
+def test_select_related_inside_prefetch_makes_two_queries(recorded, seeded):
+    naive, naive_log = recorded(lesson.review_authors_naive)
+    two_hops, two_hops_log = recorded(lesson.review_authors_prefetched)
+    joined, joined_log = recorded(lesson.review_authors)
     reviews = sum(len(names) for _, names in naive)
     assert naive == two_hops == joined
     assert reviews > 0
@@ -168,44 +159,38 @@ def test_iterator_after_prefetch_needs_a_chunk_size(seeded):
 
 
 @pytest.mark.parametrize("chunk_size", [50, 64, 1000])
-def test_iterator_prefetches_chunk_by_chunk(seeded, chunk_size):
-    streamed, log = _run(lesson.gallery_streamed, chunk_size=chunk_size)
+def test_iterator_prefetches_chunk_by_chunk(recorded, seeded, chunk_size):
+    streamed, log = recorded(lesson.gallery_streamed, chunk_size=chunk_size)
     products = Product.objects.count()
     assert streamed == lesson.gallery()
     assert len(log) == 1 + math.ceil(products / chunk_size)
     assert all(len(query.params) <= chunk_size for query in log[1:])
 
 
-def test_counting_in_the_database_agrees_and_loads_no_review(seeded):
-    prefetched, prefetched_log = _run(lesson.review_counts_prefetched)
-    counted, counted_log = _run(lesson.review_counts)
+def test_counting_in_the_database_agrees_and_loads_no_review(recorded, seeded):
+    prefetched, prefetched_log = recorded(lesson.review_counts_prefetched)
+    counted, counted_log = recorded(lesson.review_counts)
     assert prefetched == counted
     assert sum(counted.values()) == Review.objects.count()
     assert (len(prefetched_log), len(counted_log)) == (2, 1)
 
 
 def test_the_prefetch_takes_more_memory_than_counting(seeded):
-    def peak(fn):
-        tracemalloc.start()
-        try:
-            fn()
-            return tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
-
     # Not a timing: the prefetch builds an object per review, the count builds none.
-    assert peak(lesson.review_counts_prefetched) > 2 * peak(lesson.review_counts)
+    assert (
+        peak_memory(lesson.review_counts_prefetched)[1] > 2 * peak_memory(lesson.review_counts)[1]
+    )
 
 
-def test_prefetch_of_n_parents_is_one_query_with_n_ids(seeded):
-    found, log = _run(lesson.prefetch_reviews_of, 1500)
+def test_prefetch_of_n_parents_is_one_query_with_n_ids(recorded, seeded):
+    found, log = recorded(lesson.prefetch_reviews_of, 1500)
     assert len(log) == 1
     assert len(log[0].params) == 1500
     assert found == Review.objects.filter(product_id__lte=1500).count()
 
 
-def test_batches_cap_each_in_list_and_find_the_same_rows(seeded):
-    found, log = _run(lesson.prefetch_reviews_of, 1500, batch=400)
+def test_batches_cap_each_in_list_and_find_the_same_rows(recorded, seeded):
+    found, log = recorded(lesson.prefetch_reviews_of, 1500, batch=400)
     assert found == lesson.prefetch_reviews_of(1500)
     assert [len(query.params) for query in log] == [400, 400, 400, 300]
 

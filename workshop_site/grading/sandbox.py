@@ -18,9 +18,8 @@ import atexit
 import copy
 import os
 import time
-import tracemalloc
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,7 @@ from workshop_site.grading.integrity import describe_changes, file_digest, table
 from workshop_site.grading.problems import Problem, from_exception, where
 from workshop_site.lab.capture import QueryLog, queries
 from workshop_site.lab.databases import copy_database, template
+from workshop_site.lab.probes import Peak, traced_peak
 from workshop_site.lab.workspace import workspace
 
 __all__ = ["GRADING_SEED", "Run", "run", "prepare", "grading_connection", "working_copy"]
@@ -160,25 +160,6 @@ class _Rollback(Exception):
     """Leaves the transaction.atomic() block so that everything is rolled back."""
 
 
-@contextmanager
-def _peak_memory(enabled: bool) -> Iterator[list[int]]:
-    peak = [0]
-    if not enabled:
-        yield peak
-        return
-    was_tracing = tracemalloc.is_tracing()
-    if not was_tracing:
-        tracemalloc.start()
-    tracemalloc.reset_peak()
-    base = tracemalloc.get_traced_memory()[0]
-    try:
-        yield peak
-    finally:
-        peak[0] = max(0, tracemalloc.get_traced_memory()[1] - base)
-        if not was_tracing:
-            tracemalloc.stop()
-
-
 def _interrupt(wrapper: BaseDatabaseWrapper) -> None:
     raw = wrapper.connection  # read once: the kernel thread may be closing it
     if raw is not None:
@@ -210,9 +191,13 @@ def run(
         try:
             with transaction.atomic(), queries() as log, wrapper.execute_wrapper(cap_wrapper):
                 result.log = log
+                traced: AbstractContextManager[Peak | None] = (
+                    traced_peak() if memory else nullcontext()
+                )
+                # The peak's collection first: it is not the learner's time.
                 with (
+                    traced as peak,
                     time_limit(seconds, interrupt=lambda: _interrupt(wrapper)) as watchdog,
-                    _peak_memory(memory) as peak,
                 ):
                     began = time.perf_counter()
                     try:
@@ -220,7 +205,7 @@ def run(
                     finally:
                         result.seconds = time.perf_counter() - began
                         fired = watchdog.fired
-                result.peak_memory = peak[0] if memory else None
+                result.peak_memory = peak.bytes if peak is not None else None
                 if isinstance(value, Problem):
                     result.problem = value
                 else:

@@ -17,30 +17,30 @@ Honest numbers:
   where noise matters most); queries, database time and wall time are the medians;
 - runs are recorded by ``lab.queries()``, whose own cost is a few microseconds per query
   (``benchmarks/capture_overhead.py`` measures it on an N+1 loop);
-- ``memory=True`` adds one more run under tracemalloc for the peak memory, never timed,
-  since tracemalloc slows Python down two to three times;
+- ``memory=True`` adds one more run under tracemalloc for the peak memory (kB: 1,000
+  bytes), never timed, since tracemalloc slows Python down two to three times;
+- the runs, the rollback and the peak are the probes of ``workshop_site.lab.probes``,
+  which the lessons and the grader use too: the same code gives the same figures.
 - the first variant's result is the reference: a variant returning something else at
   some size is flagged (``matches_first`` is False, and a warning names it).
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import reprlib
 import statistics
-import time
-import tracemalloc
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from workshop_site.lab.boot import DEFAULT_SEED
-from workshop_site.lab.capture import queries
+from workshop_site.lab.capture import QueryLog, queries
+from workshop_site.lab.probes import frozen_heap, rolled_back, timed_runs, traced_peak
 
 __all__ = ["compare", "ResultMismatchWarning", "COLUMNS"]
 
@@ -94,7 +94,7 @@ def compare(
     bar = tqdm(total=len(sizes) * len(variants), desc="compare", unit="run", disable=not progress)
     with ExitStack() as cleanup:
         cleanup.callback(bar.close)
-        cleanup.enter_context(_frozen_heap())
+        cleanup.enter_context(frozen_heap())
         for size in sizes:
             scratch = _scratch_path(size)
             cleanup.callback(drop_database, scratch)
@@ -163,31 +163,20 @@ def _scratch_path(size: int) -> Path:
 
 def _measure(
     function: Callable[[], Any], *, repeat: int, budget: float, memory: bool
-) -> tuple[Any, dict]:
-    result: Any = None
-    counts: list[int] = []
-    db_times: list[float] = []
-    walls: list[float] = []
-    latency = 0.0
-    # At least one run; more, up to ``repeat``, while the next one fits in the budget.
-    while len(walls) < repeat and (not walls or sum(walls) + walls[-1] <= budget):
-        with _quiet_gc(), _rolled_back():
-            began = time.perf_counter()
-            with queries() as log:
-                value = _evaluated(function())
-            walls.append(time.perf_counter() - began)
-        if len(walls) == 1:
-            result = value
-        counts.append(len(log))
-        db_times.append(log.db_time)
-        latency = max(latency, log.latency_ms or 0.0)
-    return result, {
-        "queries": round(statistics.median(counts)),
-        "db_time_ms": statistics.median(db_times) * 1000,
-        "wall_time_ms": statistics.median(walls) * 1000,
-        "peak_memory_kb": _peak_memory(function) if memory else float("nan"),
-        "runs": len(walls),
-        "latency_ms": latency,
+) -> tuple[Any, dict[str, Any]]:
+    def run() -> tuple[Any, QueryLog]:
+        with queries() as log:
+            return _evaluated(function()), log
+
+    runs = timed_runs(run, repeat=repeat, budget=budget, around=rolled_back)
+    logs = [each.value[1] for each in runs]
+    return runs[0].value[0], {
+        "queries": round(statistics.median(len(log) for log in logs)),
+        "db_time_ms": statistics.median(log.db_time for log in logs) * 1000,
+        "wall_time_ms": statistics.median(each.seconds for each in runs) * 1000,
+        "peak_memory_kb": _peak_memory(function) / 1000 if memory else float("nan"),
+        "runs": len(runs),
+        "latency_ms": max(log.latency_ms or 0.0 for log in logs),
     }
 
 
@@ -200,58 +189,11 @@ def _evaluated(value: Any) -> Any:
     return value
 
 
-@contextmanager
-def _frozen_heap() -> Iterator[None]:
-    """Move every object alive now out of the collector's sight (``gc.freeze``), so the
-    collection before each run scans only what the runs created: milliseconds, not the
-    50 ms a full collection of a kernel with Django and pandas loaded takes."""
-    gc.collect()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-@contextmanager
-def _quiet_gc() -> Iterator[None]:
-    """Collect before, not during: a collection in the middle of one run is noise."""
-    was_enabled = gc.isenabled()
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@contextmanager
-def _rolled_back() -> Iterator[None]:
-    from django.db import transaction
-
-    with transaction.atomic():
-        try:
-            yield
-        finally:
-            transaction.set_rollback(True)
-
-
-def _peak_memory(function: Callable[[], Any]) -> float:
-    """Peak memory (KB) allocated by one run, measured alone: tracemalloc slows code."""
-    started_here = not tracemalloc.is_tracing()
-    if started_here:
-        tracemalloc.start()
-    try:
-        with _quiet_gc(), _rolled_back():
-            baseline = tracemalloc.get_traced_memory()[0]
-            tracemalloc.reset_peak()
-            _evaluated(function())
-            peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        if started_here:
-            tracemalloc.stop()
-    return (peak - baseline) / 1024
+def _peak_memory(function: Callable[[], Any]) -> int:
+    """Peak memory (bytes) allocated by one run, measured alone: tracemalloc slows code."""
+    with rolled_back(), traced_peak() as peak:
+        _evaluated(function())
+    return peak.bytes
 
 
 # -- same answer? ----------------------------------------------------------------------

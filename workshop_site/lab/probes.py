@@ -5,9 +5,9 @@ grader, so that they report the same numbers for the same code:
 
 - :func:`traced_peak` / :func:`peak_memory`: the garbage collector runs first (leftovers
   of earlier cells do not count), then tracemalloc follows the block; the peak above the
-  memory in use at its start, in bytes. Tracemalloc sees Python's allocations, not a
-  database library's own buffers, and slows Python down two to three times: never time a
-  traced run.
+  memory in use at its start, in bytes (1 kB = 1,000 bytes wherever it is shown).
+  Tracemalloc sees Python's allocations, not a database library's own buffers, and slows
+  Python down two to three times: never time a traced run.
 - :func:`rolled_back`: a transaction that is always rolled back, so a run that writes
   leaves the data as it found it.
 - :func:`timed_runs` / :func:`best_time`: a callable run up to ``repeat`` times while the
@@ -55,13 +55,13 @@ def rolled_back(*, using: str | None = None) -> Iterator[None]:
 
 @contextmanager
 def frozen_heap() -> Iterator[None]:
-    """Collect once, then move every object alive out of the collector's sight
-    (``gc.freeze``): inside, a collection scans only what was created since — microseconds,
-    not the 50-150 ms a full collection of a kernel with Django and pandas takes. Nested
-    blocks are free."""
+    """Move every object alive now out of the collector's sight (``gc.freeze``): inside,
+    a collection scans only what was created since — microseconds, not the 50-150 ms a
+    full collection of a kernel with Django and pandas takes. Garbage frozen with the rest
+    waits for a collection after the block: it was made before, so no measure counts it.
+    Nested blocks are free."""
     global _frozen
     if _frozen == 0:
-        gc.collect()
         gc.freeze()
     _frozen += 1
     try:
@@ -95,22 +95,25 @@ class Peak:
 @contextmanager
 def traced_peak() -> Iterator[Peak]:
     """The peak of Python memory allocated inside the block (bytes, tracemalloc), above
-    what was in use when it began; the garbage collector runs first."""
+    what was in use when it began. The garbage collector runs first, and what was alive
+    before is frozen (:func:`frozen_heap`): no leftover of an earlier cell is counted, or
+    freed in the middle of the block to hide part of its peak."""
     peak = Peak()
-    gc.collect()
-    started_here = not tracemalloc.is_tracing()
-    if started_here:
-        tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        baseline = tracemalloc.get_traced_memory()[0]
-        try:
-            yield peak
-        finally:
-            peak.bytes = max(0, tracemalloc.get_traced_memory()[1] - baseline)
-    finally:
+    with frozen_heap():
+        gc.collect()
+        started_here = not tracemalloc.is_tracing()
         if started_here:
-            tracemalloc.stop()
+            tracemalloc.start()
+        try:
+            tracemalloc.reset_peak()
+            baseline = tracemalloc.get_traced_memory()[0]
+            try:
+                yield peak
+            finally:
+                peak.bytes = max(0, tracemalloc.get_traced_memory()[1] - baseline)
+        finally:
+            if started_here:
+                tracemalloc.stop()
 
 
 def peak_memory[T](fn: Callable[[], T]) -> tuple[T, int]:

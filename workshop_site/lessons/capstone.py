@@ -90,7 +90,7 @@ def _yours_or_original(name: str, yours: Callable[[], Any], notes: list[str]) ->
     Tried once, in a transaction rolled back: a stub raises ``NotImplementedError`` at
     once; any other error is the learner's to see.
     """
-    from workshop_site.lessons.long_jobs import rolled_back
+    from workshop_site.lab.probes import rolled_back
 
     try:
         with rolled_back():

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from workshop_site.lab.capture import queries
 from workshop_site.lab.diagnose import diagnose
-from workshop_site.lessons.indexes import best_time
+from workshop_site.lab.probes import best_time
 
 __all__ = [
     "Demo",
@@ -147,7 +147,7 @@ def top_routes(*, n: int = 200, seed: int = 0, top: int = 5, progress: bool = Tr
 
 def pinned_page() -> Demo:
     """The talk's N and N+20 test on the order history, naive and optimized."""
-    from workshop_site.lessons.long_jobs import rolled_back
+    from workshop_site.lab.probes import rolled_back
     from workshop_site.perf_testing import assert_queries_flat
     from workshop_site.shop.factories import add_orders, make_customer
 
@@ -273,7 +273,7 @@ def mocked_offline() -> Demo:
 
 def loading_less() -> Demo:
     """Every product, with every column or only the two a list shows."""
-    from workshop_site.lessons.long_jobs import peak_memory
+    from workshop_site.lab.probes import peak_memory
     from workshop_site.shop.models import Product
 
     count = Product.objects.count()
@@ -290,8 +290,9 @@ def loading_less() -> Demo:
 
 def long_job(*, orders: int = 5_000) -> Demo:
     """The export of lesson 09 at ``orders`` orders: a plain loop against an iterator."""
+    from workshop_site.lab.probes import peak_memory
     from workshop_site.lessons.indexes import grow_orders
-    from workshop_site.lessons.long_jobs import export_all, export_iterator, peak_memory
+    from workshop_site.lessons.long_jobs import export_all, export_iterator
 
     grow_orders(orders, progress=False)
     _, plain = peak_memory(export_all)

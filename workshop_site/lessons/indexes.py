@@ -14,7 +14,6 @@ learner waits for the measurement, not for the data.
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
@@ -25,6 +24,7 @@ from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
 
 from workshop_site.lab.capture import queries
+from workshop_site.lab.probes import best_time
 from workshop_site.lessons.plans import Plan, plan, plan_sql
 from workshop_site.seed import REFERENCE_NOW
 from workshop_site.shop.models import Customer, Order
@@ -286,22 +286,6 @@ def migration_code(model: type[models.Model], index: models.Index) -> str:
         AddIndex(model_name=model._meta.model_name, index=index), indentation=0
     ).serialize()
     return code
-
-
-# -- timing ---------------------------------------------------------------------------------
-
-
-def best_time(fn: Callable[[], Any], *, repeat: int = 15, budget: float = 0.5) -> float:
-    """The best of up to ``repeat`` runs of ``fn`` (seconds), while they fit in ``budget``.
-
-    The best run is the one the least disturbed by the rest of the machine.
-    """
-    times: list[float] = []
-    while len(times) < repeat and (not times or sum(times) + min(times) <= budget):
-        began = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - began)
-    return min(times)
 
 
 def time_vs_rows(

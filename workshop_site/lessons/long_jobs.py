@@ -14,24 +14,25 @@ stands for a file being written or an API being fed). Three ways to read the ord
 
 The writes: :func:`write_costs` creates, then updates, the same orders with ``save()`` in
 a loop, ``bulk_create``/``bulk_update`` at several batch sizes, and one ``update()``.
+
+``peak_memory`` and ``rolled_back``, which the lesson's cells call from here, are the
+lab's probes (``workshop_site.lab.probes``): the same measures as ``lab.compare`` and the
+grader.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import time
-import tracemalloc
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pandas as pd
-from django.db import transaction
 from tqdm.auto import tqdm
 
 from workshop_site.lab.capture import queries
+from workshop_site.lab.probes import peak_memory, rolled_back
 from workshop_site.lessons.indexes import grow_orders
 from workshop_site.seed import REFERENCE_NOW
 from workshop_site.shop.models import Customer, Order
@@ -91,28 +92,7 @@ def export_batches(batch_size: int = BATCH) -> tuple[int, str]:
     return _digest(_batches(batch_size))
 
 
-# -- measuring peak memory -------------------------------------------------------------
-
-
-def peak_memory(fn: Callable[[], Any]) -> tuple[Any, int]:
-    """``fn()``'s result and the peak of Python memory it allocated (bytes, tracemalloc).
-
-    The garbage collector runs first, so leftovers of earlier cells do not count.
-    Tracemalloc sees Python's allocations, not the database library's own buffers.
-    """
-    gc.collect()
-    started_here = not tracemalloc.is_tracing()
-    if started_here:
-        tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        baseline = tracemalloc.get_traced_memory()[0]
-        value = fn()
-        peak = tracemalloc.get_traced_memory()[1] - baseline
-    finally:
-        if started_here:
-            tracemalloc.stop()
-    return value, max(peak, 0)
+# -- peak memory against rows ------------------------------------------------------------
 
 
 def memory_vs_rows(
@@ -155,16 +135,6 @@ def memory_vs_rows(
 
 
 # -- writing many rows ---------------------------------------------------------------------
-
-
-@contextmanager
-def rolled_back() -> Iterator[None]:
-    """A transaction that is always rolled back: measure writes without keeping them."""
-    with transaction.atomic():
-        try:
-            yield
-        finally:
-            transaction.set_rollback(True)
 
 
 def _new_orders(n: int) -> list[Order]:

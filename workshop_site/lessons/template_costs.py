@@ -28,7 +28,7 @@ from django.template import Context, Engine, defaultfilters
 from django.template.defaultfilters import date as date_filter
 
 from workshop_site.lab.capture import queries
-from workshop_site.lessons.indexes import best_time
+from workshop_site.lab.probes import best_time
 from workshop_site.shop.models import Listing, Order, OrderLine
 
 __all__ = [
