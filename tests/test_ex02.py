@@ -13,10 +13,10 @@ from django.template.response import TemplateResponse
 from workshop_site.grading import grade
 from workshop_site.grading.exercises import ex02
 from workshop_site.grading.integrity import file_digest
-from workshop_site.grading.kinds import kinds
+from workshop_site.grading.kinds import registered_kinds
+from workshop_site.grading.kinds.traffic import FixesRoute, main_content
 from workshop_site.grading.registry import get
 from workshop_site.grading.sandbox import working_copy
-from workshop_site.grading.traffic_checks import FixesRoute, main_content
 from workshop_site.shop import views
 from workshop_site.shop.models import Category, Listing
 
@@ -40,7 +40,7 @@ def rejected(view, *fragments, status="fail", kind="fixes-route"):
 
 
 def test_the_kind_is_registered_from_its_own_module():
-    assert kinds()["fixes-route"] is FixesRoute
+    assert registered_kinds()["fixes-route"] is FixesRoute
 
 
 def test_main_content_ignores_what_is_outside_main_and_csrf_tokens():
@@ -104,14 +104,20 @@ def test_a_view_that_raises_is_reported_with_the_learners_line():
         featured = Listing.objects.public().optimize_for_lists()[:4]
         return TemplateResponse(request, "shop/home.html", {"featured": featured})
 
-    rejected(home, "`/` served by your view failed", "AttributeError", "optimize_for_lists")
+    rejected(
+        home,
+        "`/` served by your view failed",
+        "AttributeError",
+        "optimize_for_lists",
+        kind="raised",
+    )
 
 
 def test_a_view_that_returns_no_response_is_told_what_to_return():
     def home(request):
         Listing.objects.public().count()
 
-    rejected(home, "your view returned None", "TemplateResponse")
+    rejected(home, "your view returned None", "TemplateResponse", kind="type")
 
 
 def test_the_stub_is_not_written_yet():

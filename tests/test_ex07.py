@@ -14,8 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from workshop_site.grading import grade
 from workshop_site.grading.exercises import ex07
 from workshop_site.grading.integrity import file_digest
-from workshop_site.grading.kinds import kinds
-from workshop_site.grading.learner_tests import TellsNaiveFromFixed
+from workshop_site.grading.kinds import TellsNaiveFromFixed, registered_kinds
 from workshop_site.grading.registry import get
 from workshop_site.grading.sandbox import working_copy
 from workshop_site.perf_testing import assert_queries_flat, forbid_lazy_loads
@@ -42,7 +41,7 @@ def rejected(exercise_id, test, *fragments, status="fail", kind="tells-naive-fro
 
 
 def test_the_kind_is_registered_from_its_own_module():
-    assert kinds()["tells-naive-from-fixed"] is TellsNaiveFromFixed
+    assert registered_kinds()["tells-naive-from-fixed"] is TellsNaiveFromFixed
 
 
 # -- 07.1: order summaries ----------------------------------------------------------------
@@ -148,7 +147,12 @@ def test_a_crash_is_reported_kindly_with_the_learners_line():
         assert len(customer.oders.all()) == 0
 
     verdict = rejected(
-        "07.1", test_with_a_typo, "on the fixed `order_summaries`", "AttributeError", "oders"
+        "07.1",
+        test_with_a_typo,
+        "on the fixed `order_summaries`",
+        "AttributeError",
+        "oders",
+        kind="raised",
     )
     assert "not by crashing" in verdict.message
     assert "test_with_a_typo" in verdict.message  # the learner's own line
@@ -163,7 +167,13 @@ def test_a_crash_on_the_naive_code_only_is_no_catch():
         if len(captured) > 2:
             raise RuntimeError("too many")
 
-    rejected("07.1", test_crashes_on_naive, "on the naive `order_summaries`", "RuntimeError")
+    rejected(
+        "07.1",
+        test_crashes_on_naive,
+        "on the naive `order_summaries`",
+        "RuntimeError",
+        kind="raised",
+    )
 
 
 def test_a_test_that_takes_no_argument_is_told_its_signature():
@@ -193,7 +203,7 @@ def test_endless_queries_are_stopped_and_reported():
         while True:
             Order.objects.count()
 
-    rejected("07.1", test_forever, "stopped after", "not by crashing")
+    rejected("07.1", test_forever, "stopped after", "not by crashing", kind="query-cap")
 
 
 # -- 07.2: review lines -------------------------------------------------------------------

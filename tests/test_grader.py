@@ -21,9 +21,7 @@ from workshop_site.grading import (
     Rows,
     Scaling,
     Shape,
-    TimeRatio,
     grade,
-    kinds,
     register,
 )
 from workshop_site.grading.integrity import file_digest
@@ -221,6 +219,20 @@ def test_an_n_plus_one_stopped_by_the_cap_is_still_called_an_n_plus_one():
     assert verdict.reason == "query count grows with rows"
 
 
+def labels_naive_and_slow():
+    labels = []
+    for customer in _waiting():
+        time.sleep(0.01)  # a busy machine: the time limit comes before the query cap
+        labels.append(customer.mailing_label)
+    return labels
+
+
+def test_an_n_plus_one_stopped_by_the_time_limit_is_still_called_an_n_plus_one():
+    exercise = replace(get("01.1"), time_limit=0.2)
+    verdict = graded(exercise, labels_naive_and_slow)
+    failed(verdict, "scaling", "+ with", "(stopped there)", 'select_related("address")')
+
+
 def test_a_stub_is_not_written_yet():
     verdict = graded("01.1", labels_stub)
     assert verdict.status == "todo"
@@ -232,7 +244,7 @@ def test_an_interrupt_ends_the_check_without_raising():
     failed(graded("01.1", labels_interrupted), "interrupted", "Kernel → Interrupt", status="error")
 
 
-def test_wrong_uses_of_check_are_explained():
+def test_wrong_uses_of_check_are_explained(db):
     unknown = grade("1.1", labels_select_related)
     assert unknown.status == "error"
     assert "there is no exercise '1.1'" in unknown.message
@@ -403,81 +415,7 @@ def test_memory_ratio():
     failed(verdict, "memory-ratio", "peak memory", "against the reference's", "at most 2× allowed")
 
 
-def waiting_count():
-    return _waiting().count()
-
-
-def waiting_count_slowly():
-    time.sleep(0.05)
-    return _waiting().count()
-
-
-QUICK = Exercise(
-    id="90.4",
-    title="Count, quickly",
-    reference=waiting_count,
-    returns=int,
-    checks=(Result(), TimeRatio(at_most=10)),
-)
-
-
-def test_time_ratio():
-    assert graded(QUICK, waiting_count).passed
-    failed(graded(QUICK, waiting_count_slowly), "time-ratio", "time", "at most 10× allowed")
-
-
-# -- a check kind declared outside the package: what a later lesson does ----------------
-
-
-def _plan(sql, params):
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        return [row[-1] for row in cursor.fetchall()]
-
-
-@register
-@dataclass(frozen=True)
-class PlanUsesIndex(Check):
-    """The query on ``table`` is planned with an index whose name starts with ``index``."""
-
-    table: str
-    index: str
-
-    kind = "test-plan-uses-index"
-    failure = "the plan does not use the index"
-    stage = 30
-
-    def evaluate(self, attempt):
-        last = attempt.runs[-1]
-        query = next(q for q in last.log if f'FROM "{self.table}"' in q.sql)
-        plan = attempt.measure(lambda: _plan(query.sql, query.params), size=last.size, raw=True)
-        text = "; ".join(plan.value)
-        if self.index in text:
-            return Outcome(True, figures=(f"planned with {self.index}…",))
-        return Outcome(False, f"the plan is `{text}`: it does not use `{self.index}…`")
-
-
-def order_ids_of_customer_one():
-    return list(Order.objects.filter(customer_id=1).values_list("id", flat=True))
-
-
-ORDERS_OF_ONE = Exercise(
-    id="90.5",
-    title="Orders of customer 1",
-    reference=order_ids_of_customer_one,
-    returns=list,
-    checks=(Result(), PlanUsesIndex(table="shop_order", index="shop_order_customer_id")),
-)
-
-
-def test_a_check_kind_declared_elsewhere_plugs_in():
-    assert kinds()["test-plan-uses-index"] is PlanUsesIndex
-    assert graded(ORDERS_OF_ONE, order_ids_of_customer_one).passed
-    scanned = graded(
-        ORDERS_OF_ONE, lambda: [o.id for o in Order.objects.all() if o.customer_id == 1]
-    )
-    failed(scanned, "test-plan-uses-index", "SCAN", "does not use `shop_order_customer_id")
-    assert scanned.reason == "the plan does not use the index"
+# -- a check kind declared outside the package (the guide's own example: test_grading_docs)
 
 
 @register

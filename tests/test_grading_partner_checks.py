@@ -12,7 +12,7 @@ from workshop_site.external import client
 from workshop_site.external.client import FLAT_SHIPPING, ShippingQuote
 from workshop_site.grading.exercises.ex08 import POSTCODE, shipping_quote, shipping_quote_test
 from workshop_site.grading.grader import grade
-from workshop_site.grading.partner_checks import change_recorded_answers
+from workshop_site.grading.kinds.partners import change_recorded_answers
 
 QUOTE = ShippingQuote(Decimal("6.18"), 1, estimated=False)
 

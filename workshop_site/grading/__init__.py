@@ -8,32 +8,56 @@ and follow a class with ``python -m workshop_site.grading report``.
 
 from workshop_site.grading.api import check, exercises
 from workshop_site.grading.attempt import Attempt
-from workshop_site.grading.checks import Budget, MemoryRatio, Result, Scaling, Shape, TimeRatio
 from workshop_site.grading.exercise import Exercise, Rows
 from workshop_site.grading.grader import grade
 from workshop_site.grading.hints import hint, solution
-from workshop_site.grading.kinds import Check, Outcome, kinds, register
+from workshop_site.grading.kinds import (
+    Budget,
+    CassetteTest,
+    Check,
+    FallsBackInTime,
+    FixesRoute,
+    IndexServes,
+    MemoryFlat,
+    MemoryRatio,
+    Outcome,
+    Result,
+    Scaling,
+    Shape,
+    Stage,
+    TellsNaiveFromFixed,
+    Updates,
+    register,
+    registered_kinds,
+)
 from workshop_site.grading.progress import progress
 from workshop_site.grading.verdict import Verdict
 
 __all__ = [
     "Attempt",
     "Budget",
+    "CassetteTest",
     "Check",
     "Exercise",
+    "FallsBackInTime",
+    "FixesRoute",
+    "IndexServes",
+    "MemoryFlat",
     "MemoryRatio",
     "Outcome",
     "Result",
     "Rows",
     "Scaling",
     "Shape",
-    "TimeRatio",
+    "Stage",
+    "TellsNaiveFromFixed",
+    "Updates",
     "Verdict",
     "check",
     "exercises",
     "grade",
     "hint",
-    "kinds",
+    "registered_kinds",
     "progress",
     "register",
     "solution",

@@ -5,14 +5,9 @@ from __future__ import annotations
 from workshop_site.lab.capture import Query, QueryLog
 from workshop_site.lab.diagnose import diagnose
 
-__all__ = ["explain", "short_sql", "list_queries", "plural"]
+__all__ = ["explain", "short_sql", "list_queries"]
 
 _SQL_WIDTH = 90
-
-
-def plural(n: int, word: str, words: str | None = None) -> str:
-    """``plural(1, "query", "queries")`` → "1 query"; 3 → "3 queries"."""
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {words or word + 's'}"
 
 
 def short_sql(query: Query, *, width: int = _SQL_WIDTH) -> str:

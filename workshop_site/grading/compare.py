@@ -13,6 +13,8 @@ from typing import Any, NamedTuple
 
 from django.db.models import Model
 
+from workshop_site.words import plural
+
 __all__ = ["canonical", "first_difference", "show"]
 
 _WIDTH = 70
@@ -74,10 +76,6 @@ def show(value: Any, *, width: int = _WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
-
-
 def _examples(counter: Counter) -> str:
     shown = [show(item) for item in list(counter.elements())[:_EXAMPLES]]
     return ", ".join(shown)
@@ -110,24 +108,24 @@ def _sequence_difference(exp: tuple, act: tuple) -> str | None:
     if Counter(exp) == Counter(act):
         index = next(i for i, (e, a) in enumerate(zip(exp, act, strict=True)) if e != a)
         return (
-            f"the right {_plural(len(exp), 'item')} in another order: at position {index} "
+            f"the right {plural(len(exp), 'item')} in another order: at position {index} "
             f"expected {show(exp[index])}, got {show(act[index])}"
         )
     for index, (e, a) in enumerate(zip(exp, act, strict=False)):
         if e != a:
             head = ""
             if len(exp) != len(act):
-                head = f"expected {_plural(len(exp), 'item')}, got {len(act):,}; "
+                head = f"expected {plural(len(exp), 'item')}, got {len(act):,}; "
             return f"{head}first difference at position {index}: expected {show(e)}, got {show(a)}"
     shorter = min(len(exp), len(act))
     if len(act) < len(exp):
         return (
-            f"expected {_plural(len(exp), 'item')}, got the first {len(act):,} of them; "
+            f"expected {plural(len(exp), 'item')}, got the first {len(act):,} of them; "
             f"missing from position {shorter}: {show(exp[shorter])}"
         )
     return (
-        f"expected {_plural(len(exp), 'item')}, got {len(act):,}: the expected ones, then "
-        f"{_plural(len(act) - len(exp), 'extra item')} from position {shorter}: "
+        f"expected {plural(len(exp), 'item')}, got {len(act):,}: the expected ones, then "
+        f"{plural(len(act) - len(exp), 'extra item')} from position {shorter}: "
         f"{show(act[shorter])}"
     )
 
@@ -138,10 +136,10 @@ def _collection_difference(exp: Counter, act: Counter) -> str | None:
         return None
     parts = []
     if missing:
-        parts.append(f"{_plural(missing.total(), 'item')} missing (e.g. {_examples(missing)})")
+        parts.append(f"{plural(missing.total(), 'item')} missing (e.g. {_examples(missing)})")
     if extra:
-        parts.append(f"{_plural(extra.total(), 'unexpected item')} (e.g. {_examples(extra)})")
-    return f"expected {_plural(exp.total(), 'item')}, got {act.total():,}: " + "; ".join(parts)
+        parts.append(f"{plural(extra.total(), 'unexpected item')} (e.g. {_examples(extra)})")
+    return f"expected {plural(exp.total(), 'item')}, got {act.total():,}: " + "; ".join(parts)
 
 
 def _dict_difference(exp: dict, act: dict) -> str:
@@ -151,10 +149,10 @@ def _dict_difference(exp: dict, act: dict) -> str:
         parts = []
         if missing:
             keys = ", ".join(show(k) for k in missing[:_EXAMPLES])
-            parts.append(f"{_plural(len(missing), 'key')} missing (e.g. {keys})")
+            parts.append(f"{plural(len(missing), 'key')} missing (e.g. {keys})")
         if extra:
             keys = ", ".join(show(k) for k in extra[:_EXAMPLES])
-            parts.append(f"{_plural(len(extra), 'unexpected key')} (e.g. {keys})")
-        return f"expected {_plural(len(exp), 'key')}, got {len(act):,}: " + "; ".join(parts)
+            parts.append(f"{plural(len(extra), 'unexpected key')} (e.g. {keys})")
+        return f"expected {plural(len(exp), 'key')}, got {len(act):,}: " + "; ".join(parts)
     key = next(k for k in exp if exp[k] != act[k])
     return f"for key {show(key)}: expected {show(exp[key])}, got {show(act[key])}"

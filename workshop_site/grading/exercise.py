@@ -7,8 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from workshop_site.grading.checks import Budget, Result, Scaling
-from workshop_site.grading.kinds import Check
+from workshop_site.grading.kinds import Budget, Check, Result, Scaling
 
 __all__ = ["Exercise", "Rows", "DEFAULT_SIZES"]
 

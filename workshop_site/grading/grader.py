@@ -14,7 +14,7 @@ import traceback
 from dataclasses import replace
 from typing import Any
 
-from workshop_site.grading.advice import explain, plural, short_sql
+from workshop_site.grading.advice import explain, short_sql
 from workshop_site.grading.attempt import Attempt, ReferenceFailed
 from workshop_site.grading.exercise import Exercise
 from workshop_site.grading.kinds import failure_label
@@ -23,11 +23,13 @@ from workshop_site.grading.registry import UnknownExercise, get
 from workshop_site.grading.sandbox import Run
 from workshop_site.grading.verdict import Verdict
 from workshop_site.lab.diagnose import diagnose
+from workshop_site.words import plural
 
 __all__ = ["grade"]
 
-# Problems that are no attempt at the exercise: the stub, a misuse of check(), a ^C.
-_NOT_ATTEMPTS = {"todo": "todo", "usage": "error", "interrupted": "error"}
+# The verdict's status when a problem is no attempt at the exercise: the stub is "todo",
+# a misuse of check() or a ^C an "error" (nothing was graded).
+_NO_ATTEMPT_STATUS = {"todo": "todo", "usage": "error", "interrupted": "error"}
 _WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER"})
 
 
@@ -94,7 +96,7 @@ def _grade(exercise: Exercise, fn: Any, *, progress: bool) -> Verdict:
             run = attempt.measure(fn, size=size)
             attempt.runs.append(run)
             if run.problem is not None:
-                problem = _capped_n_plus_one(attempt, run, run.problem)
+                problem = _stopped_by_n_plus_one(attempt, run, run.problem)
                 return _fail(exercise, problem, attempt=attempt)
     notes = _committed_notes(attempt.runs)
     if exercise.read_only:
@@ -131,15 +133,18 @@ def _grade(exercise: Exercise, fn: Any, *, progress: bool) -> Verdict:
     )
 
 
-def _capped_n_plus_one(attempt: Attempt, run: Run, problem: Problem) -> Problem:
-    """A run stopped by the query cap because of an N+1 is an N+1: say so, in its words."""
-    if problem.kind != "query-cap" or not diagnose(run.log):
+def _stopped_by_n_plus_one(attempt: Attempt, run: Run, problem: Problem) -> Problem:
+    """A run stopped by the query cap, or by the time limit, in the middle of an N+1 is an
+    N+1: say so, in its words. (On a busy machine a naive loop at the larger size can
+    reach the time limit first: the verdict must not depend on which.)"""
+    if problem.kind not in ("query-cap", "timeout") or not diagnose(run.log):
         return problem
     counts = [
         f"{plural(earlier.queries, 'query', 'queries')} {attempt.where(earlier.size)}"
         for earlier in attempt.runs[:-1]
     ]
-    counts.append(f"over {attempt.exercise.cap:,} {attempt.where(run.size)} (stopped there)")
+    ran = f"over {attempt.exercise.cap:,}" if problem.kind == "query-cap" else f"{run.queries:,}+"
+    counts.append(f"{ran} {attempt.where(run.size)} (stopped there)")
     return Problem("scaling", f"{', '.join(counts)}: {explain(run.log)}")
 
 
@@ -159,7 +164,7 @@ def _fail(
     return Verdict(
         exercise.id,
         exercise.title,
-        _NOT_ATTEMPTS.get(problem.kind, "fail"),
+        _NO_ATTEMPT_STATUS.get(problem.kind, "fail"),
         kind=problem.kind,
         reason=failure_label(problem.kind),
         message=problem.message,

@@ -14,7 +14,16 @@ from types import TracebackType
 from workshop_site.grading.django_errors import explain
 from workshop_site.lab.capture import Source, _skipped
 
-__all__ = ["Problem", "PROBLEMS", "from_exception", "learner_frames", "where", "STUB_MESSAGE"]
+__all__ = [
+    "NOT_ATTEMPTS",
+    "PROBLEMS",
+    "Problem",
+    "STUB_MESSAGE",
+    "WrongType",
+    "from_exception",
+    "learner_frames",
+    "where",
+]
 
 #: What an exercise stub raises; the grader reports it as "not written yet".
 STUB_MESSAGE = "write your answer here"
@@ -32,8 +41,17 @@ PROBLEMS: dict[str, str] = {
     "error": "could not be graded",
 }
 
+#: Problems that are no attempt at the exercise: the stub, a misuse of check(), a ^C.
+NOT_ATTEMPTS = frozenset({"todo", "usage", "interrupted"})
+
 _MAX_MESSAGE = 300
 _MAX_FRAMES = 3
+
+
+class WrongType(TypeError):
+    """Raised by a check kind's own wrapper when the learner's function returned the wrong
+    kind of value where only raising can stop the run (a view inside a replay): reported
+    as the "type" problem, its message as is."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +105,8 @@ def from_exception(exc: BaseException) -> Problem:
         )
     if isinstance(exc, KeyboardInterrupt):
         return Problem("interrupted", "you interrupted the check (Kernel → Interrupt)")
+    if isinstance(exc, WrongType):
+        return Problem("type", str(exc))
     name = type(exc).__name__
     text = _short(str(exc))
     head = f"your code raised {name}: {text}" if text else f"your code raised {name}"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from workshop_site.grading.checks import Budget, Result
 from workshop_site.grading.exercise import Exercise, Rows
+from workshop_site.grading.kinds import Budget, Result
 from workshop_site.shop.models import Customer
 
 

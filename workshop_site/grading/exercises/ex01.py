@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from workshop_site.grading.checks import Budget, Result, Scaling
 from workshop_site.grading.exercise import Exercise, Rows
+from workshop_site.grading.kinds import Budget, Result, Scaling
 from workshop_site.shop.models import Customer, Order
 
 

@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from workshop_site.grading.exercise import Exercise, Rows
-from workshop_site.grading.traffic_checks import FixesRoute
+from workshop_site.grading.kinds import FixesRoute
 from workshop_site.shop import views
 from workshop_site.shop.models import Category, Listing
 

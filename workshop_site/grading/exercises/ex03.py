@@ -8,8 +8,8 @@ diagnosis points at.
 
 from __future__ import annotations
 
-from workshop_site.grading.checks import Budget, Result, Scaling, Shape
 from workshop_site.grading.exercise import Exercise, Rows
+from workshop_site.grading.kinds import Budget, Result, Scaling, Shape
 from workshop_site.shop.models import Customer, Order, OrderLine, Review
 
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from workshop_site.grading.checks import Budget, Result, Scaling
 from workshop_site.grading.exercise import Exercise, Rows
+from workshop_site.grading.kinds import Budget, Result, Scaling
 from workshop_site.shop.models import Pizza, Product, Review
 
 

@@ -14,8 +14,8 @@ from typing import Self
 
 from django.db.models import Prefetch
 
-from workshop_site.grading.checks import Budget, Result, Scaling
 from workshop_site.grading.exercise import Exercise, Rows
+from workshop_site.grading.kinds import Budget, Result, Scaling
 from workshop_site.lessons.composing import RatedCard, Shipment, rated_card, shipments
 from workshop_site.shop.models import Listing, Order, OrderLine
 from workshop_site.shop.querysets import ListingQuerySet, OrderQuerySet

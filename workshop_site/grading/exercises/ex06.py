@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from workshop_site.grading.checks import Budget, MemoryRatio, Result, Scaling, Shape
 from workshop_site.grading.exercise import Exercise, Rows
+from workshop_site.grading.kinds import Budget, MemoryRatio, Result, Scaling, Shape
 from workshop_site.lessons.loading_less import catalogue_page, export_values_list
 from workshop_site.shop.models import Product
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.db import models
 
 from workshop_site.grading.exercise import Exercise, Rows
-from workshop_site.grading.learner_tests import TellsNaiveFromFixed
+from workshop_site.grading.kinds import TellsNaiveFromFixed
 from workshop_site.lessons import pinning
 from workshop_site.perf_testing import assert_queries_flat
 from workshop_site.shop.factories import add_orders, make_customer

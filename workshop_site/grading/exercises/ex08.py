@@ -16,7 +16,7 @@ from django.conf import settings
 from workshop_site.external import client
 from workshop_site.external.client import FLAT_SHIPPING, ShippingQuote
 from workshop_site.grading.exercise import Exercise, Rows
-from workshop_site.grading.partner_checks import CassetteTest, FallsBackInTime
+from workshop_site.grading.kinds import CassetteTest, FallsBackInTime
 from workshop_site.shop.models import Listing
 
 #: The postcode both exercises use; the partner's answer for it is fixed.

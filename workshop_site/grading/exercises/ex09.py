@@ -13,11 +13,8 @@ import hashlib
 from django.db import models
 from django.db.models import F, Prefetch
 
-from workshop_site.grading.checks import Budget, Result, Scaling
 from workshop_site.grading.exercise import Exercise, Rows
-from workshop_site.grading.memory_checks import MemoryFlat
-from workshop_site.grading.plan_checks import IndexServes
-from workshop_site.grading.write_checks import Updates
+from workshop_site.grading.kinds import Budget, IndexServes, MemoryFlat, Result, Scaling, Updates
 from workshop_site.lessons.in_database import RESTOCK_BELOW, RESTOCK_UNITS
 from workshop_site.lessons.indexes import QUEUE, queue
 from workshop_site.lessons.long_jobs import invoice_line

@@ -14,11 +14,15 @@ from django.db.models import Prefetch
 from django.db.models.functions import Left
 
 from workshop_site.external import client
-from workshop_site.grading.checks import Budget, Result, Scaling
 from workshop_site.grading.exercise import Exercise, Rows
-from workshop_site.grading.learner_tests import TellsNaiveFromFixed
-from workshop_site.grading.partner_checks import FallsBackInTime
-from workshop_site.grading.plan_checks import IndexServes
+from workshop_site.grading.kinds import (
+    Budget,
+    FallsBackInTime,
+    IndexServes,
+    Result,
+    Scaling,
+    TellsNaiveFromFixed,
+)
 from workshop_site.lessons.capstone import (
     NOT_ANSWERED,
     dashboard_page,

@@ -1,4 +1,4 @@
-"""A check kind for lesson 02 (measure first): the learner's fix of a route, under traffic.
+"""The kind that judges a route under traffic (lesson 02, measure first): the learner's fix.
 
 The learner's function is a *view*. :class:`FixesRoute` serves it at the route's URL name
 (``lab``'s ``serving``, as ``lab.traffic(views=...)`` does) and replays the route's
@@ -16,23 +16,25 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.http import HttpResponseBase
 from django.test import Client, override_settings
 
-from workshop_site.grading.attempt import Attempt
-from workshop_site.grading.kinds import Check, Outcome, register
-from workshop_site.grading.sandbox import GRADING_SEED, Run
+from workshop_site.grading.kinds.base import Check, Outcome, Stage, register
+from workshop_site.grading.problems import WrongType
+from workshop_site.grading.sandbox import GRADING_SEED
 from workshop_site.lab.deploys import serving, view_for
+
+if TYPE_CHECKING:
+    from workshop_site.grading.attempt import Attempt
+    from workshop_site.grading.sandbox import Run
 
 __all__ = ["FixesRoute", "Replay", "main_content"]
 
-# Problems that are no attempt at the exercise: reported as the grader reports them.
-_NOT_ATTEMPTS = frozenset({"todo", "interrupted", "usage"})
 _SHOWN = 70  # characters of a differing line shown in a message
-# The naive and reference views' replays never change for a size: measured once per kernel.
+# The reference view's page never changes for a size: replayed once per kernel.
 _replays: dict[tuple[Any, ...], Run] = {}
 
 
@@ -82,7 +84,7 @@ class Replay:
         return max(self.per_request)
 
 
-class NotAResponse(TypeError):
+class NotAResponse(WrongType):
     """The view returned something that is not an ``HttpResponse``."""
 
 
@@ -154,11 +156,10 @@ class FixesRoute(Check):
     queries: int
     requests: int = 8  # the first warms the caches: 7 are timed
     at_most: float = 0.5
-    advice: str = ""
 
     kind = "fixes-route"
     failure = "the route is not fixed"
-    stage = 10
+    stage = Stage.RESULT
     uses_runs = False  # the learner's function is a view: it is served here
 
     def _measure(self, attempt: Attempt, view: Callable[..., Any], size: int) -> Run:
@@ -167,10 +168,13 @@ class FixesRoute(Check):
 
         return attempt.measure(replay, size=size, raw=True)
 
-    def _known(self, attempt: Attempt, view: Callable[..., Any], size: int) -> Run:
-        """A replay of one of the exercise's own views (naive or reference), cached."""
+    def _known(
+        self, attempt: Attempt, view: Callable[..., Any], size: int, *, fresh: bool = False
+    ) -> Run:
+        """A replay of one of the exercise's own views (naive or reference): cached, unless
+        ``fresh`` (a time to compare with the learner's, measured in the same call)."""
         key = (self.url_name, self.path, self.requests, view, size, GRADING_SEED)
-        cached = _replays.get(key)
+        cached = None if fresh else _replays.get(key)
         if cached is None:
             cached = self._measure(attempt, view, size)
             if cached.problem is not None:
@@ -188,34 +192,30 @@ class FixesRoute(Check):
         mine: dict[int, Replay] = {}
         naive: dict[int, Replay] = {}
         for size in attempt.sizes:
-            # The naive view first: the learner's replay never pays for a cold connection.
-            before = self._known(attempt, self._naive_view(), size)
+            # The naive view just before the learner's: their database times are compared,
+            # so they are measured in the same call, one after the other (never a time
+            # from another moment, when the machine was more or less busy); and the
+            # learner's replay never pays for a cold connection.
+            before = self._known(attempt, self._naive_view(), size, fresh=True)
             run = self._measure(attempt, attempt.submitted, size)
-            if run.problem is not None:
-                if run.problem.kind in _NOT_ATTEMPTS:
-                    return Outcome(False, run.problem.message, problem=run.problem)
-                return Outcome(
-                    False,
-                    f"`{self.path}` served by your view failed {attempt.where(size)}: "
-                    f"{run.problem.message}",
-                )
+            failed = f"`{self.path}` served by your view failed {attempt.where(size)}"
+            if (stopped := self.stopped(run, context=failed)) is not None:
+                return stopped
             mine[size] = run.value
             if mine[size].status != 200:
-                return Outcome(
-                    False,
+                return self.fail(
                     f"`{self.path}` served by your view answered {mine[size].status}, "
-                    f"not 200, {attempt.where(size)}",
+                    f"not 200, {attempt.where(size)}"
                 )
             expected = self._known(attempt, attempt.exercise.reference, size)
             naive[size] = before.value
             if mine[size].content != expected.value.content:
-                return Outcome(
-                    False,
+                return self.fail(
                     f"`{self.path}` with your view does not show the same page "
                     f"{attempt.where(size)}:\n   "
                     + _first_difference(expected.value.content, mine[size].content)
                     + "\n   Fix the queries, not the page: pass the template the same "
-                    "context, loaded in fewer queries.",
+                    "context, loaded in fewer queries."
                 )
         return self._judge(attempt, mine, naive)
 
@@ -230,28 +230,22 @@ class FixesRoute(Check):
             f"{_per_request(mine[small])} and {_per_request(mine[large])} with your view"
         )
         if mine[large].most > mine[small].most:
-            return self._fail(f"{counts}: the count grows with the data, an N+1 is left.")
+            return self.fail(f"{counts}: the count grows with the data, an N+1 is left.")
         if mine[large].most > self.queries:
-            return self._fail(f"{counts}: over the budget of {self.queries} per request.")
+            return self.fail(f"{counts}: over the budget of {self.queries} per request.")
         query_ratio = mine[large].queries / naive[large].queries
         time_ratio = (
             mine[large].db_seconds / naive[large].db_seconds if naive[large].db_seconds else 0.0
         )
         if query_ratio > self.at_most or time_ratio >= 1.0:
-            return self._fail(
+            return self.fail(
                 f"{counts}: over {self.requests} requests {attempt.where(large)} the route "
                 f"ran {query_ratio:.0%} of the naive view's queries and spent "
                 f"{time_ratio:.0%} of its database time; at most {self.at_most:.0%} of the "
                 f"queries is the fix."
             )
-        return Outcome(
-            True,
-            figures=(
-                counts,
-                f"over {self.requests} requests: {query_ratio:.0%} of the naive view's queries, "
-                f"{time_ratio:.0%} of its database time",
-            ),
+        return self.passed(
+            counts,
+            f"over {self.requests} requests: {query_ratio:.0%} of the naive view's queries, "
+            f"{time_ratio:.0%} of its database time",
         )
-
-    def _fail(self, message: str) -> Outcome:
-        return Outcome(False, f"{message}\n{self.advice}" if self.advice else message)

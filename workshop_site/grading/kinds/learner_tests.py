@@ -1,4 +1,4 @@
-"""A check kind for lesson 07: the learner writes a *test*, and it must tell naive from fixed.
+"""The kind that judges a learner's test (lesson 07): it must tell the naive code from the fixed.
 
 The learner's function is a test taking one argument, the code under test. The grader
 runs it twice on the grading data, in the sandbox (rolled back, query cap, time limit):
@@ -16,22 +16,22 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldFetchBlocked
 from django.db import connection
 
-from workshop_site.grading.attempt import Attempt
-from workshop_site.grading.kinds import Check, Outcome, register
+from workshop_site.grading.kinds.base import Check, Outcome, Stage, register
 from workshop_site.grading.problems import where
-from workshop_site.grading.sandbox import Run
+
+if TYPE_CHECKING:
+    from workshop_site.grading.attempt import Attempt
+    from workshop_site.grading.sandbox import Run
 
 __all__ = ["TellsNaiveFromFixed", "TestFailed"]
 
 #: What a test that catches a problem raises: a failed assertion, or a blocked lazy load.
 FAILURES: tuple[type[BaseException], ...] = (AssertionError, FieldFetchBlocked)
-# Problems that are no attempt at the exercise: reported as the grader reports them.
-_NOT_ATTEMPTS = frozenset({"todo", "interrupted", "usage"})
 _WRITES = ("INSERT", "UPDATE")
 _SHORT = 160
 
@@ -115,17 +115,16 @@ class TellsNaiveFromFixed(Check):
     fixed: Callable[..., Any]
     name: str
     data: str = "rows for the code to loop over"
-    advice: str = ""
 
     kind = "tells-naive-from-fixed"
     failure = "the test does not tell the naive code from the fixed"
-    stage = 10
+    stage = Stage.RESULT
     uses_runs = False  # the learner's function is a test: it is called here, twice
 
     def evaluate(self, attempt: Attempt) -> Outcome:
         test = attempt.submitted
         if (wrong := self._signature_problem(test)) is not None:
-            return Outcome(False, wrong)
+            return self.fail(wrong)
         size = attempt.sizes[0]
         on_fixed, _ = self._run(attempt, self.fixed, size=size)
         if (outcome := self._crashed(on_fixed, "fixed")) is not None:
@@ -134,15 +133,12 @@ class TellsNaiveFromFixed(Check):
         if (outcome := self._crashed(on_naive, "naive")) is not None:
             return outcome
         if isinstance(on_fixed.value, TestFailed):
-            return Outcome(False, self._fails_on_fixed(on_fixed.value))
+            return self.fail(self._fails_on_fixed(on_fixed.value))
         if not isinstance(on_naive.value, TestFailed):
-            return Outcome(False, self._passes_on_naive(tracker))
-        return Outcome(
-            True,
-            figures=(
-                f"fails on the naive `{self.name}` ({on_naive.value.exception}), "
-                f"passes on the fixed one",
-            ),
+            return self.fail(self._passes_on_naive(tracker))
+        return self.passed(
+            f"fails on the naive `{self.name}` ({on_naive.value.exception}), passes on the "
+            "fixed one"
         )
 
     def _run(
@@ -166,17 +162,12 @@ class TellsNaiveFromFixed(Check):
         return None
 
     def _crashed(self, run: Run, version: str) -> Outcome | None:
-        problem = run.problem
-        if problem is None:
-            return None
-        if problem.kind in _NOT_ATTEMPTS:
-            return Outcome(False, problem.message, problem=problem)
-        return Outcome(
-            False,
-            f"on the {version} `{self.name}`, {problem.message}\n"
-            f"A test catches a regression by failing — an `assert`, `assertNumQueries`, "
-            f"`assert_queries_flat`, or `FETCH_RAISE`'s `FieldFetchBlocked` — not by "
-            f"crashing. Run your test on both versions in the notebook to see it.",
+        return self.stopped(
+            run,
+            context=f"on the {version} `{self.name}`",
+            then="A test catches a regression by failing — an `assert`, `assertNumQueries`, "
+            "`assert_queries_flat`, or `FETCH_RAISE`'s `FieldFetchBlocked` — not by "
+            "crashing. Run your test on both versions in the notebook to see it.",
         )
 
     def _fails_on_fixed(self, failed: TestFailed) -> str:
@@ -207,6 +198,4 @@ class TellsNaiveFromFixed(Check):
                 f"It adds rows between its calls: does it assert that the query count stays "
                 f"the same? Does its data make the code loop ({self.data})?"
             )
-        if self.advice:
-            lines.append(self.advice)
         return "\n".join(lines)

@@ -1,5 +1,5 @@
-"""Check kinds of lesson 08: a partner call that must fall back in time, and a learner's
-cassette test that must pin the partner's answer.
+"""Kinds that judge calls to the shop's partners (lesson 08): a partner call that must fall
+back in time, and a learner's cassette test that must pin the partner's answer.
 
 Both call the learner's function themselves (``uses_runs = False``), against a partner
 service of their own on a free loopback port, with ``settings.PARTNERS`` pointed at it for
@@ -23,16 +23,13 @@ from django.test import override_settings
 from workshop_site.external import PartnerService
 from workshop_site.external.cassettes import holds_secret
 from workshop_site.grading.compare import show
-from workshop_site.grading.kinds import Check, Outcome, register
+from workshop_site.grading.kinds.base import Check, Outcome, Stage, register
 
 if TYPE_CHECKING:
     from workshop_site.grading.attempt import Attempt
     from workshop_site.grading.sandbox import Run
 
 __all__ = ["CassetteTest", "FallsBackInTime", "change_recorded_answers"]
-
-# Problems that mean "no attempt yet" (the stub, a ^C): reported as the grader reports them.
-_NO_ATTEMPT = frozenset({"todo", "interrupted"})
 
 
 @contextmanager
@@ -43,16 +40,6 @@ def _partners_at(url: str) -> Iterator[None]:
 
 def _measure(attempt: Attempt, call: Callable[[], Any]) -> Run:
     return attempt.measure(call, size=attempt.sizes[0], raw=True)
-
-
-def _no_attempt(run: Run) -> Outcome | None:
-    if run.problem is not None and run.problem.kind in _NO_ATTEMPT:
-        return Outcome(False, run.problem.message, problem=run.problem)
-    return None
-
-
-def _with_advice(message: str, advice: str) -> str:
-    return f"{message}\n{advice}" if advice else message
 
 
 @register
@@ -66,11 +53,10 @@ class FallsBackInTime(Check):
     fallback: Any
     args: tuple[Any, ...] = ()
     budget: float = 1.0
-    advice: str = ""
 
     kind = "partner-fallback"
     failure = "does not fall back in time"
-    stage = 10
+    stage = Stage.RESULT
     uses_runs = False
 
     def evaluate(self, attempt: Attempt) -> Outcome:
@@ -78,17 +64,14 @@ class FallsBackInTime(Check):
         # call without a timeout ends, late, and is reported as too slow.
         with PartnerService(hang_limit=self.budget + 1.0) as service, _partners_at(service.url):
             healthy = _measure(attempt, lambda: attempt.submitted(*self.args))
-            if (stopped := _no_attempt(healthy)) is not None:
+            answering = f"with the {self.partner} partner answering"
+            if (stopped := self.stopped(healthy, context=answering)) is not None:
                 return stopped
             expected = _measure(attempt, lambda: attempt.exercise.reference(*self.args))
             if expected.problem is not None:
                 raise RuntimeError(f"the reference failed: {expected.problem.message}")
-            if healthy.problem is not None:
-                return self._fail(
-                    f"with the {self.partner} partner answering, {healthy.problem.message}"
-                )
             if healthy.value != expected.value:
-                return self._fail(
+                return self.fail(
                     f"with the {self.partner} partner answering, your function returned "
                     f"{show(healthy.value)}; the partner's answer is {show(expected.value)}"
                 )
@@ -103,43 +86,37 @@ class FallsBackInTime(Check):
                 if failed is not None:
                     return failed
                 seconds[label] = run.seconds
-        return Outcome(
-            True,
-            figures=(
-                f"the partner's answer in {healthy.seconds * 1000:.0f} ms",
-                f"the fallback in {seconds['hanging']:.2f} s with the partner hanging "
-                f"(budget {self.budget:g} s)",
-            ),
+        return self.passed(
+            f"the partner's answer in {healthy.seconds * 1000:.0f} ms",
+            f"the fallback in {seconds['hanging']:.2f} s with the partner hanging "
+            f"(budget {self.budget:g} s)",
         )
 
     def _judge(self, run: Run, label: str) -> Outcome | None:
         when = f"with the {self.partner} partner {label}"
         if run.problem is not None and run.problem.kind == "timeout":
-            return self._fail(
+            return self.fail(
                 f"{when}, your function was still waiting when the grader stopped it: "
                 "`requests` waits as long as the partner does unless you pass "
                 "`timeout=(connect, read)`"
             )
         if run.problem is not None:
-            return self._fail(
+            return self.fail(
                 f"{when}, {run.problem.message}\nCatch `requests.RequestException` (timeouts "
                 "and connection errors derive from it) and return the fallback."
             )
         if run.seconds > self.budget:
-            return self._fail(
+            return self.fail(
                 f"{when}, your function took {run.seconds:.2f} s (budget {self.budget:g} s): "
                 "the partner let go after its hang limit, your code did not stop waiting "
                 "earlier. Pass `timeout=(connect, read)` to the call."
             )
         if run.value != self.fallback:
-            return self._fail(
+            return self.fail(
                 f"{when}, your function returned {show(run.value)} in {run.seconds:.2f} s; "
                 f"expected the fallback {show(self.fallback)}"
             )
         return None
-
-    def _fail(self, message: str) -> Outcome:
-        return Outcome(False, _with_advice(message, self.advice))
 
 
 def _changed(value: Any) -> Any:
@@ -200,11 +177,9 @@ class CassetteTest(Check):
     passes replaying it with the partners stopped (its default record mode), and fails
     once the recorded answer is changed."""
 
-    advice: str = ""
-
     kind = "cassette-test"
     failure = "the test does not pin the recorded answer"
-    stage = 10
+    stage = Stage.RESULT
     uses_runs = False
 
     def evaluate(self, attempt: Attempt) -> Outcome:
@@ -216,7 +191,8 @@ class CassetteTest(Check):
                     attempt, lambda: attempt.submitted(cassette, record_mode="once")
                 )
                 url, received = service.url, len(service.hits())
-            if (stopped := _no_attempt(recorded)) is not None:
+            recording = 'recording (record_mode="once", partners running)'
+            if (stopped := self.stopped(recorded, context=recording)) is not None:
                 return stopped
             failed = self._recording(recorded, cassette, received)
             if failed is not None:
@@ -224,7 +200,7 @@ class CassetteTest(Check):
             with _partners_at(url):  # the same address, nobody listening there any more
                 replayed = _measure(attempt, lambda: attempt.submitted(cassette))
                 if replayed.problem is not None:
-                    return self._fail(
+                    return self.fail(
                         f"replaying the cassette with the partners stopped, "
                         f"{replayed.problem.message}\nIn the replay, use "
                         '`record_mode="none"` (the default of your `record_mode` parameter) and '
@@ -235,18 +211,14 @@ class CassetteTest(Check):
         return self._tampered(tampered, changes, received)
 
     def _recording(self, recorded: Run, cassette: Path, received: int) -> Outcome | None:
-        if recorded.problem is not None:
-            return self._fail(
-                f'recording (record_mode="once", partners running), {recorded.problem.message}'
-            )
         if not cassette.exists() or received == 0:
-            return self._fail(
+            return self.fail(
                 f"your test recorded nothing into the cassette it was given ({received} "
                 "request(s) reached the partners): call the client inside "
                 "`vcr.use_cassette(cassette, record_mode=record_mode)`"
             )
         if holds_secret(cassette, settings.PARTNERS["API_KEY"]):
-            return self._fail(
+            return self.fail(
                 "the cassette stores the partners' API key (the `Authorization` header): "
                 'record with `filter_headers=[("authorization", "<hidden>")]`'
             )
@@ -255,23 +227,17 @@ class CassetteTest(Check):
     def _tampered(self, tampered: Run, changes: list[str], received: int) -> Outcome:
         what = "; ".join(changes) or "nothing: the answer had no number"
         if tampered.problem is None:
-            return self._fail(
+            return self.fail(
                 f"your test still passes after the recorded answer changed ({what}): "
                 "assert on the values the client returns, not only that it returns"
             )
         if "AssertionError" not in tampered.problem.message:
-            return self._fail(
+            return self.fail(
                 f"after the recorded answer changed ({what}), your test failed, but not on an "
                 f"assertion: {tampered.problem.message}"
             )
-        return Outcome(
-            True,
-            figures=(
-                f"recorded {received} request(s)",
-                "passed replaying with the partners stopped",
-                f"failed when the answer changed ({what})",
-            ),
+        return self.passed(
+            f"recorded {received} request(s)",
+            "passed replaying with the partners stopped",
+            f"failed when the answer changed ({what})",
         )
-
-    def _fail(self, message: str) -> Outcome:
-        return Outcome(False, _with_advice(message, self.advice))

@@ -1,10 +1,10 @@
-"""A check kind for indexes: the learner declares an index, the query's plan must use it.
+"""The kind that judges a query's plan: the learner declares an index, the plan must use it.
 
 The learner's function returns a ``models.Index`` — what they would put in a model's
-``Meta.indexes``. The check creates it on the grading data (inside the run's transaction,
-so it is rolled back with everything else), reads the plan of the exercise's query
-(:mod:`workshop_site.lessons.plans`), and runs the query with and without the index: the
-plan must go straight to the rows (a SEARCH through the index, or a walk through a
+``Meta.indexes``. :class:`IndexServes` creates it on the grading data (inside the run's
+transaction, so it is rolled back with everything else), reads the plan of the exercise's
+query (:mod:`workshop_site.lessons.plans`), and runs the query with and without the index:
+the plan must go straight to the rows (a SEARCH through the index, or a walk through a
 partial index that holds only the rows asked for) and must not sort them afterwards; the
 answer must not change.
 """
@@ -16,19 +16,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import QuerySet
 
 from workshop_site.grading.compare import show
-from workshop_site.grading.kinds import Check, Outcome, register
-from workshop_site.lessons.indexes import create_index
-from workshop_site.lessons.plans import INDEX_ORDER, SEARCH, Plan, plan
+from workshop_site.grading.kinds.base import Check, Outcome, Stage, register
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from workshop_site.grading.attempt import Attempt
+    from workshop_site.lessons.plans import Plan
 
 __all__ = ["IndexServes"]
-
-_NO_ATTEMPT = frozenset({"todo", "interrupted"})
 
 
 @register
@@ -38,32 +36,29 @@ class IndexServes(Check):
     order, on ``model``'s table; ``query()`` builds the queryset the index is for."""
 
     model: type[models.Model]
-    query: Callable[[], QuerySet]
-    advice: str = ""
+    query: Callable[[], QuerySet[Any]]
 
     kind = "index-serves"
     failure = "the plan does not use the index well"
-    stage = 10
+    stage = Stage.RESULT
     uses_runs = False  # the learner's function returns an index: it is called here
 
     def evaluate(self, attempt: Attempt) -> Outcome:
         size = attempt.sizes[-1]
         declared = attempt.measure(attempt.submitted, size=size, raw=True)
-        if declared.problem is not None:
-            if declared.problem.kind in _NO_ATTEMPT:
-                return Outcome(False, declared.problem.message, problem=declared.problem)
-            return self._fail(declared.problem.message)
+        if (stopped := self.stopped(declared)) is not None:
+            return stopped
         index = declared.value
         if not isinstance(index, models.Index):
-            return self._fail(
+            return self.fail(
                 f"your function returned {show(index)}; expected a `models.Index(fields=[...], "
                 'name="...")`, as you would write it in the model\'s `Meta.indexes`'
             )
         table = self.model._meta.db_table
         without = attempt.measure(lambda: self._planned(None), size=size, raw=True)
         with_index = attempt.measure(lambda: self._planned(index), size=size, raw=True)
-        if with_index.problem is not None:
-            return self._fail(f"creating your index failed: {with_index.problem.message}")
+        if (stopped := self.stopped(with_index, context="creating your index failed")) is not None:
+            return stopped
         if without.problem is not None:
             raise RuntimeError(f"the exercise's query failed: {without.problem.message}")
         name, found, rows = with_index.value
@@ -72,23 +67,25 @@ class IndexServes(Check):
             raise RuntimeError(f"an index changed the answer of the query ({name})")
         problem = self._judge(index, name, found, table)
         if problem:
-            return self._fail(
+            return self.fail(
                 f"{problem}\nThe plan, before: {_said(before)}; with your index: {_said(found)}"
             )
-        return Outcome(
-            True,
-            figures=(
-                f"without an index the database {_lower(before.words())}",
-                f"with `{name}` it {_lower(found.words())}",
-            ),
+        return self.passed(
+            f"without an index the database {_lower(before.words())}",
+            f"with `{name}` it {_lower(found.words())}",
         )
 
     def _planned(self, index: models.Index | None) -> tuple[str, Plan, list[Any]]:
+        from workshop_site.lessons.indexes import create_index
+        from workshop_site.lessons.plans import plan
+
         name = create_index(self.model, index) if index is not None else ""
         queryset = self.query()
         return name, plan(queryset), list(queryset.values_list("pk", flat=True))
 
     def _judge(self, index: models.Index, name: str, found: Plan, table: str) -> str:
+        from workshop_site.lessons.plans import INDEX_ORDER, SEARCH
+
         step = found.step(table)
         fields = ", ".join(index.fields)
         if step is None or step.index != name:
@@ -113,9 +110,6 @@ class IndexServes(Check):
         if step.how not in (SEARCH, INDEX_ORDER):
             return f"the plan reads {table} without your index: {found.words()}"
         return ""
-
-    def _fail(self, message: str) -> Outcome:
-        return Outcome(False, f"{message}\n{self.advice}" if self.advice else message)
 
 
 def _lower(sentence: str) -> str:

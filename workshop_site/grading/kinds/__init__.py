@@ -1,0 +1,52 @@
+"""Check kinds: the pluggable part of an exercise declaration, all exported from here.
+
+``from workshop_site.grading.kinds import Budget, Result, Scaling`` in an exercise
+module; the base (:class:`Check`, :class:`Outcome`, :class:`Stage`, :func:`register`) in
+:mod:`.base`. The kinds are grouped by what they judge:
+
+- :mod:`.results`: what the code returns (``Result``);
+- :mod:`.queries`: its queries: growth, budget, SQL shape, UPDATEs per row (``Scaling``,
+  ``Budget``, ``Shape``, ``Updates``);
+- :mod:`.resources`: peak memory (``MemoryRatio``, ``MemoryFlat``);
+- :mod:`.plans`: a query's plan with the learner's index (``IndexServes``);
+- :mod:`.traffic`: a route replayed under traffic (``FixesRoute``);
+- :mod:`.partners`: calls to the shop's partners (``FallsBackInTime``, ``CassetteTest``);
+- :mod:`.learner_tests`: a learner's test (``TellsNaiveFromFixed``).
+"""
+
+from workshop_site.grading.kinds.base import (
+    Check,
+    Outcome,
+    Stage,
+    failure_label,
+    register,
+    registered_kinds,
+)
+from workshop_site.grading.kinds.learner_tests import TellsNaiveFromFixed
+from workshop_site.grading.kinds.partners import CassetteTest, FallsBackInTime
+from workshop_site.grading.kinds.plans import IndexServes
+from workshop_site.grading.kinds.queries import Budget, Scaling, Shape, Updates
+from workshop_site.grading.kinds.resources import MemoryFlat, MemoryRatio
+from workshop_site.grading.kinds.results import Result
+from workshop_site.grading.kinds.traffic import FixesRoute
+
+__all__ = [
+    "Budget",
+    "CassetteTest",
+    "Check",
+    "FallsBackInTime",
+    "FixesRoute",
+    "IndexServes",
+    "MemoryFlat",
+    "MemoryRatio",
+    "Outcome",
+    "Result",
+    "Scaling",
+    "Shape",
+    "Stage",
+    "TellsNaiveFromFixed",
+    "Updates",
+    "failure_label",
+    "registered_kinds",
+    "register",
+]
