@@ -47,7 +47,7 @@ def main() -> None:
     from django.conf import settings
     from django.test import override_settings
 
-    from workshop_site.lab.traffic import plan
+    from workshop_site.lab.visitors import plan
 
     lab.start(quiet=True)
     visits = plan(REQUESTS, seed=0)

@@ -1,15 +1,21 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
-# pytest-socket keeps this process offline (see pyproject.toml); processes the tests start,
-# such as the notebooks' kernels, inherit this and guard themselves when they import lab.
-os.environ["WORKSHOP_OFFLINE"] = "1"
-
 from workshop_site.lab.capture import queries
 from workshop_site.seed import seed
+
+# pytest-socket keeps this process offline (see pyproject.toml). The Python processes the
+# tests start (notebook kernels, `python -c` children) are out of its reach: they inherit
+# this PYTHONPATH, and so import tests/offline/sitecustomize.py at start-up, which lets
+# them connect to this machine only.
+OFFLINE = str(Path(__file__).resolve().parent / "offline")
+_paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+if OFFLINE not in _paths:  # a pytest-xdist worker inherits it from the controller
+    os.environ["PYTHONPATH"] = os.pathsep.join([OFFLINE, *_paths])
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from django.test import Client
 
 from workshop_site.grading.exercises import ex10
 from workshop_site.lab.diagnose import diagnose
-from workshop_site.lab.trace import trace
-from workshop_site.lab.traffic import MIX as SHOP_MIX
-from workshop_site.lab.traffic import plan as plan_traffic
-from workshop_site.lab.traffic import traffic
+from workshop_site.lab.request_trace import trace
+from workshop_site.lab.visitors import MIX as SHOP_MIX
+from workshop_site.lab.visitors import plan as plan_traffic
+from workshop_site.lab.visitors import traffic
 from workshop_site.lessons import capstone
 from workshop_site.lessons.indexes import table_indexes
 from workshop_site.lessons.plans import plan

@@ -268,7 +268,7 @@ def test_writing_many_rows_counts_statements_by_batch(seeded):
 
 
 def test_across_a_network_each_insert_pays_its_round_trip(seeded):
-    from workshop_site.lab.latency import latency
+    from workshop_site.lab.network_delay import latency
 
     with latency(1):
         writes = long_jobs.write_costs(n=200, batch_sizes=(100,), progress=False)

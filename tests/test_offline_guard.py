@@ -53,7 +53,6 @@ def test_loopback_is_allowed():
 
 KERNEL = """
 import socket
-from workshop_site import lab
 from workshop_site.external import PartnerService
 from workshop_site.external.offline import NetworkBlocked
 with PartnerService() as service, socket.create_connection(("127.0.0.1", service.port)):
@@ -65,14 +64,30 @@ except NetworkBlocked as exc:
 """
 
 
-def test_processes_the_suite_starts_guard_themselves_when_they_import_lab():
-    # As a notebook's kernel does: a process of its own, with the suite's environment.
-    assert os.environ["WORKSHOP_OFFLINE"] == "1"
+def test_processes_the_suite_starts_are_guarded_from_their_start():
+    # As a notebook's kernel: a process of its own, with the suite's environment, guarded
+    # before it imports anything of the workshop.
     result = subprocess.run([sys.executable, "-c", KERNEL], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
         "blocked: this process may connect to this machine only, not to '192.0.2.1'"
     )
+
+
+def test_importing_lab_installs_no_guard():
+    # The guard is the test harness's, not the package's: outside the suite, a learner's
+    # kernel that imports lab keeps its network.
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    code = (
+        "import socket; original = socket.socket.connect\n"
+        "from workshop_site import lab\n"
+        "print(socket.socket.connect is original)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, overload
 import django
 from django.db import connections
 
-from workshop_site.lab.latency import CONTEXT_MS, CONTEXT_SLEPT
+from workshop_site.lab.network_delay import CONTEXT_MS, CONTEXT_SLEPT
 
 if TYPE_CHECKING:
     from workshop_site.lab.diagnose import Finding

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
-    from workshop_site.lab.traffic import TrafficRun
+    from workshop_site.lab.visitors import TrafficRun
     from workshop_site.monitoring.store import RequestRecord
 
 __all__ = ["STAT_COLUMNS", "compare_routes", "request_log", "route_stats"]

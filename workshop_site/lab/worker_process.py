@@ -3,7 +3,7 @@
 ``python -m workshop_site.lab.worker_process --parent <pid> [--interval s]`` runs the
 worker in the foreground; a watchdog thread ends the process if the kernel that started
 it (``--parent``) dies without stopping it, so no orphan keeps polling a deleted database.
-The database and the backend come from the environment (see ``lab/task_worker.py``).
+The database and the backend come from the environment (see ``lab/task_queue.py``).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from django.db import connection, models
 from django.db.models import QuerySet
 from matplotlib.figure import Figure
 
-from workshop_site.lab.traffic import MIX as SHOP_MIX
+from workshop_site.lab.visitors import MIX as SHOP_MIX
 from workshop_site.lessons import charts
 from workshop_site.lessons.indexes import create_index, table_indexes
 from workshop_site.shop import dashboard

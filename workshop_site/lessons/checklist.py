@@ -66,7 +66,7 @@ class Demo:
 def monitoring(*, n: int = 200, seed: int = 0, progress: bool = True) -> Demo:
     """The shop as it was, under traffic: the route costing the most, and its latency."""
     from workshop_site.lab.routes import route_stats
-    from workshop_site.lab.traffic import traffic
+    from workshop_site.lab.visitors import traffic
 
     stats = route_stats(traffic(n=n, seed=seed, progress=progress))
     top = stats.index[0]
@@ -82,8 +82,8 @@ def monitoring(*, n: int = 200, seed: int = 0, progress: bool = True) -> Demo:
 
 def alerting(*, n: int = 300, seed: int = 1, progress: bool = True) -> Demo:
     """A bad deploy half-way through the traffic, and the rule that catches it."""
-    from workshop_site.lab.alerts import AlertRule, alert
-    from workshop_site.lab.traffic import traffic
+    from workshop_site.lab.alert_rules import AlertRule, alert
+    from workshop_site.lab.visitors import traffic
 
     run = traffic(n=n, seed=seed, bad_deploy_at=n // 2, optimized=True, progress=progress)
     rule = AlertRule(
@@ -130,7 +130,7 @@ def inspector() -> Demo:
 def top_routes(*, n: int = 200, seed: int = 0, top: int = 5, progress: bool = True) -> Demo:
     """Server time of the costliest routes, the shop as it was and as the course left it."""
     from workshop_site.lab.routes import route_stats
-    from workshop_site.lab.traffic import traffic
+    from workshop_site.lab.visitors import traffic
 
     before = route_stats(traffic(n=n, seed=seed, progress=progress))
     after = route_stats(traffic(n=n, seed=seed, optimized=True, progress=progress))
@@ -181,7 +181,7 @@ def pinned_page() -> Demo:
 
 @contextmanager
 def _partners(hang_limit: float = 1.0) -> Iterator[Any]:
-    from workshop_site.lab.partners import partners
+    from workshop_site.lab.local_partners import partners
 
     service = partners(hang_limit=hang_limit)
     try:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workshop_site.lab.alerts import AlertRule, alert, alerts
-from workshop_site.lab.traffic import traffic
+from workshop_site.lab.alert_rules import AlertRule, alert, alerts
+from workshop_site.lab.visitors import traffic
 from workshop_site.monitoring import RequestRecord
 
 # Search runs 3 queries (none without words) when healthy; with the bad deploy, 1 + 4 per

@@ -9,7 +9,7 @@ from django.urls import resolve, reverse
 
 from workshop_site.lab import deploys
 from workshop_site.lab.routes import route_stats
-from workshop_site.lab.traffic import MIX, plan, traffic
+from workshop_site.lab.visitors import MIX, plan, traffic
 from workshop_site.shop import views
 from workshop_site.shop.querysets import ListingQuerySet
 

@@ -9,7 +9,7 @@ from django.db import connection
 
 from workshop_site import lab
 from workshop_site.lab.capture import queries
-from workshop_site.lab.latency import Latency, current
+from workshop_site.lab.network_delay import Latency, current
 from workshop_site.shop.models import Customer
 
 

@@ -10,14 +10,14 @@ import sys
 import pytest
 from django.db import connection
 
-from workshop_site.lab.task_worker import _database_environment
+from workshop_site.lab.task_queue import _database_environment
 
 # What a notebook does, in a process of its own as a kernel is.
 SCRIPT = """
 import json, os
 from workshop_site import lab
-from workshop_site.lab.partners import partners
-from workshop_site.lab.task_worker import task_worker
+from workshop_site.lab.local_partners import partners
+from workshop_site.lab.task_queue import task_worker
 lab.start(quiet=True)
 service = partners()
 from workshop_site.shop.models import Order

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 from django.conf import settings
 from django.tasks import task_backends
 
 from workshop_site.external import Behaviour
+from workshop_site.lab import local_partners as lab_partners
 from workshop_site.lab.setting_swap import swap_setting
-
-lab_partners = importlib.import_module("workshop_site.lab.partners")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from workshop_site.lab.otel import otel_trace
-from workshop_site.lab.trace import trace
+from workshop_site.lab.request_trace import trace
 
 
 def test_trace_has_every_query_and_flags_the_repeated_ones(seeded):
