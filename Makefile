@@ -11,7 +11,7 @@ ifdef OFFLINE
 PIP_ARGS += --no-index --find-links=$(OFFLINE)
 endif
 
-.PHONY: install lab test test-postgres lint exercises doctor wheelhouse site course timings clean reset
+.PHONY: install lab check test test-slow test-postgres lint exercises doctor wheelhouse site course timings clean reset
 
 $(PY):
 	@py=$$(scripts/find-python) || exit 1; \
@@ -31,9 +31,33 @@ lab: install
 lint: install
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/mypy
 
+# The tests run on parallel workers (pytest-xdist), one per CPU: the notebooks' kernels
+# wait on each other much of the time. Tests marked `timing` compare times measured in the
+# same test, so they run afterwards, one at a time: no other worker can tilt them.
+# Markers (pyproject.toml): notebook, slow, timing, postgres, browser.
+WORKERS ?= auto
+PYTEST  := $(PY) -m pytest
+# pytest's exit status 5 is "no test selected" (e.g. PYTEST_ARGS=-k picked none of them).
+NONE_OK := status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
+
+# The developer's loop, under a minute: lint plus the fast tests. Left out (`make test`
+# runs them): the notebooks (`notebook`), tests that build large databases or wait on
+# purpose (`slow`) and those that compare times (`timing`); left out of both (.ci/run
+# runs them): PostgreSQL (`postgres`) and the browser (`browser`).
+check: lint
+	$(PYTEST) -n $(WORKERS) -m "not notebook and not slow and not timing and not postgres and not browser" $(PYTEST_ARGS)
+
+# Everything but PostgreSQL and the browser (`make test-slow`, run by .ci/run).
 test: lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PYTEST) -n $(WORKERS) -m "not timing and not postgres and not browser" $(PYTEST_ARGS)
+	$(PYTEST) -m "timing and not postgres and not browser" $(PYTEST_ARGS); $(NONE_OK)
+
+# The suites that need more than Python: a PostgreSQL server started for the test, and
+# Chromium (each skips with its reason when the machine lacks it).
+test-slow: install
+	$(PYTEST) -m "postgres or browser" $(PYTEST_ARGS); $(NONE_OK)
 
 # exercises/NN_*.ipynb from solutions/NN_*.ipynb (answers replaced by stubs); the test
 # suite fails when they are out of date. See docs/grading.md.

@@ -18,7 +18,7 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workshop_site.settings")
 os.environ["WORKSHOP_DB"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 
 from workshop_site.lab.capture import queries
+from workshop_site.notebook_runner import execute_notebook
 from workshop_site.seed import seed
 
 # pytest-socket keeps this process offline (see pyproject.toml). The Python processes the
@@ -68,3 +70,63 @@ def grading_sandbox(django_db_blocker, tmp_path, monkeypatch):
     monkeypatch.setenv("WORKSHOP_PROGRESS", str(tmp_path / "progress.jsonl"))
     with django_db_blocker.unblock():
         yield
+
+
+# -- notebooks -------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Each notebook's timings (total, slowest cell), for `make timings`: written once, at the
+#: end of the session, by the one process that sees every test's report (pytest-xdist's
+#: controller, or the only process), so parallel workers never write the file at once.
+TIMINGS = ROOT / "test-artifacts" / "notebook-timings.json"
+#: A cell a learner waits on for longer must show a progress bar; this catches a cell that
+#: became an order of magnitude too slow (the exact figures go to TIMINGS).
+SLOWEST_CELL_SECONDS = 20
+_timings: dict[str, dict] = {}
+
+
+def notebook_id(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
+@pytest.fixture
+def run_notebook(record_property):
+    """``run_notebook(path)``: execute it headless in a fresh kernel (nbclient), record its
+    timings and check that no cell took more than SLOWEST_CELL_SECONDS; the run."""
+
+    def run(path: Path, *, timeout: int = 180):
+        executed = execute_notebook(path, timeout=timeout, cwd=path.parent)
+        index, seconds, first_line = executed.slowest
+        record_property(
+            "notebook_timing",
+            {
+                "notebook": notebook_id(path),
+                "total_seconds": round(executed.total_seconds, 2),
+                "slowest_cell": index,
+                "slowest_cell_seconds": round(seconds, 2),
+                "slowest_cell_first_line": first_line,
+            },
+        )
+        assert seconds < SLOWEST_CELL_SECONDS, (
+            f"{notebook_id(path)} cell {index} ({first_line!r}) took {seconds:.1f} s"
+        )
+        return executed
+
+    return run
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        for name, value in report.user_properties:
+            if name == "notebook_timing":
+                entry = dict(value)
+                _timings[entry.pop("notebook")] = entry
+
+
+def pytest_sessionfinish(session):
+    if not _timings or hasattr(session.config, "workerinput"):  # a worker reports, no more
+        return
+    TIMINGS.parent.mkdir(exist_ok=True)
+    data = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
+    data.update(_timings)
+    TIMINGS.write_text(json.dumps(data, indent=2, sort_keys=True))

@@ -22,6 +22,7 @@ def _counts(frame):
     }
 
 
+@pytest.mark.slow
 def test_sqlite_in_its_own_process():
     frame = compare_databases(
         {"naive": letters_naive, "select_related": letters_fixed},
@@ -48,6 +49,7 @@ def test_unknown_database_is_refused():
         compare_databases({"x": letters_naive}, sizes=[10], databases=["mysql"])
 
 
+@pytest.mark.postgres
 @pytest.mark.skipif(find_bindir() is None, reason="PostgreSQL's server binaries are not installed")
 def test_both_databases_in_one_table():
     frame = compare_databases(

@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 SCRIPT = """
 import json, sys
 from workshop_site import lab
@@ -35,6 +37,7 @@ def _result(proc: subprocess.Popen) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_start_twice_is_safe_and_two_kernels_have_their_own_database():
     one, two = _run(60), _run(80)  # at the same time, as two open notebooks
     a, b = _result(one), _result(two)

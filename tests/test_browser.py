@@ -36,6 +36,7 @@ CHROMIUM_ARGS = [
 ]
 
 pytestmark = [
+    pytest.mark.browser,
     pytest.mark.skipif(
         CHROMIUM is None,
         reason="no Chromium installed (Debian: apt-get install chromium; .ci/run does it)",

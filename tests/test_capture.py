@@ -54,10 +54,14 @@ def test_the_log_is_a_sequence_of_queries_with_sql_params_and_time(seeded):
         Customer.objects.get(pk=3)
     assert len(q) == q.count == 1
     query = q[0]
-    assert isinstance(query, Query) and list(q) == [query] and q[:1] == [query]
+    assert isinstance(query, Query)
+    assert list(q) == [query]
+    assert q[:1] == [query]
     assert '"shop_customer"."id" = %s' in query.sql
     assert tuple(query.params) == (3,)
-    assert query.duration > 0 and query.error is None and query.alias == "default"
+    assert query.duration > 0
+    assert query.error is None
+    assert query.alias == "default"
     assert q.db_time == pytest.approx(query.duration)
     assert q.wall_time >= q.db_time
 
@@ -118,7 +122,8 @@ def test_source_is_the_line_here_for_a_query_run_here(seeded):
         line = inspect.currentframe().f_lineno + 1
         Customer.objects.get(pk=1)
     source = q[0].source
-    assert source.filename == __file__ and source.lineno == line
+    assert source.filename == __file__
+    assert source.lineno == line
     assert source.function == "test_source_is_the_line_here_for_a_query_run_here"
     assert source.short == f"test_capture.py:{line}"
 
@@ -142,7 +147,9 @@ def test_source_short_names_a_notebook_cell_by_its_line():
 
 def test_an_empty_log_reports_zero():
     log = QueryLog()
-    assert len(log) == 0 and log.similar() == [] and log.duplicates() == []
+    assert len(log) == 0
+    assert log.similar() == []
+    assert log.duplicates() == []
     assert log.report().startswith("0 queries")
 
 
@@ -193,5 +200,6 @@ def test_source_lines_and_the_magic_inside_an_executed_notebook(tmp_path):
         "relation": "Customer.address",
     }
     shown = run.notebook.cells[3].outputs[-1]["data"]
-    assert "N+1 found" in shown["text/html"] and "<details>" in shown["text/html"]
+    assert "N+1 found" in shown["text/html"]
+    assert "<details>" in shown["text/html"]
     assert shown["text/plain"].startswith("5 queries")

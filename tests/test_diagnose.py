@@ -187,7 +187,8 @@ def test_the_prefetch_object_fix_really_removes_the_n_plus_one(seeded):
     wanted = Prefetch("reviews", queryset=Review.objects.filter(rating__gte=4), to_attr="good")
     with queries() as log:
         [p.good for p in Product.objects.prefetch_related(wanted)[:10]]
-    assert len(log) == 2 and diagnose(log) == []
+    assert len(log) == 2
+    assert diagnose(log) == []
 
 
 def test_deferred_field(seeded):
@@ -197,7 +198,8 @@ def test_deferred_field(seeded):
         "deferred",
         7,
     )
-    assert '"description"' in finding.fix and "defer" in finding.fix
+    assert '"description"' in finding.fix
+    assert "defer" in finding.fix
     assert "(in `summary`)" in finding.message
     assert "FETCH_PEERS" in finding.message
 

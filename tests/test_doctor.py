@@ -1,5 +1,7 @@
 import socket
 
+import pytest
+
 from workshop_site import doctor
 from workshop_site.lab.environment import Check
 
@@ -33,6 +35,7 @@ def test_main_prints_each_check_and_fails_when_one_fails(monkeypatch, capsys):
     assert "1 check(s) failed" in out
 
 
+@pytest.mark.slow
 def test_kernel_boot_check_boots_the_shop():
     check = doctor.check_kernel_boot()
     assert check.ok, check.found

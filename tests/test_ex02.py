@@ -50,18 +50,22 @@ def test_main_content_ignores_what_is_outside_main_and_csrf_tokens():
     assert main_content(page) == "<p>x</p> <input >"
 
 
+@pytest.mark.slow
 def test_the_reference_passes_with_the_route_and_the_counts():
     verdict = graded(ex02.home)
     assert verdict.passed, repr(verdict)
     headline = verdict.headline()
-    assert "`/`: " in headline and "→ 5 and 5 with your view" in headline
+    assert "`/`: " in headline
+    assert "→ 5 and 5 with your view" in headline
     assert "of the naive view's queries" in headline
 
 
+@pytest.mark.slow
 def test_the_shops_own_optimized_view_passes_too():
     assert graded(views.home).passed
 
 
+@pytest.mark.slow
 def test_select_related_and_prefetch_named_directly_pass_too():
     def home(request):
         featured = (
@@ -84,6 +88,7 @@ def test_select_related_and_prefetch_named_directly_pass_too():
     assert verdict.passed, repr(verdict)
 
 
+@pytest.mark.slow
 def test_the_naive_view_is_rejected_with_its_counts():
     verdict = rejected(views.home_naive, "`/`: ", "queries per request", "over the budget of 6")
     assert verdict.reason == "the route is not fixed"
@@ -113,6 +118,7 @@ def test_a_view_that_raises_is_reported_with_the_learners_line():
     )
 
 
+@pytest.mark.slow
 def test_a_view_that_returns_no_response_is_told_what_to_return():
     def home(request):
         Listing.objects.public().count()
@@ -120,6 +126,7 @@ def test_a_view_that_returns_no_response_is_told_what_to_return():
     rejected(home, "your view returned None", "TemplateResponse", kind="type")
 
 
+@pytest.mark.slow
 def test_the_stub_is_not_written_yet():
     def home(request):
         raise NotImplementedError("write your answer here")

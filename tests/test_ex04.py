@@ -111,11 +111,13 @@ def cards_first_image_only():
     return _cards(products, lambda p: p.main_images[0].url if p.main_images else None)
 
 
+@pytest.mark.slow
 def test_04_2_accepts_the_reference_and_a_prefetch_of_the_first_image_only():
     passes("04.2", ex04.product_cards)
     passes("04.2", cards_first_image_only)
 
 
+@pytest.mark.slow
 def test_04_2_rejects_the_naive_cards():
     fails("04.2", cards_naive, "scaling", "public products")
 

@@ -46,6 +46,7 @@ def test_05_1_accepts_the_reference_and_a_method_made_of_pieces():
     passes("05.1", lambda: shipments(_paid(ComposedOrders).optimize_for_list()))
 
 
+@pytest.mark.slow
 def test_05_1_rejects_the_naive_page():
     fails("05.1", lambda: shipments(_paid()), "scaling", "paid orders", "similar queries")
 
@@ -74,6 +75,7 @@ def test_05_1_rejects_the_customer_without_the_address():
     fails("05.1", orders_without_the_address, "scaling", "customer.address")
 
 
+@pytest.mark.slow
 def test_05_1_rejects_a_prefetch_per_hop_over_the_budget():
     fails(
         "05.1",
@@ -141,6 +143,7 @@ def rated_cards_in_python():
     return cards
 
 
+@pytest.mark.slow
 def test_05_2_accepts_the_reference_and_subqueries():
     passes("05.2", ex05.rated_cards)
     passes("05.2", lambda: _cards(_public(SubqueryRatings).optimize_for_list()))
@@ -157,10 +160,12 @@ def test_05_2_rejects_a_subquery_count_that_is_null_without_reviews():
     )
 
 
+@pytest.mark.slow
 def test_05_2_rejects_a_query_per_card():
     fails("05.2", rated_cards_naive, "scaling", "public listings", "one per product")
 
 
+@pytest.mark.slow
 def test_05_2_rejects_a_method_that_forgets_what_the_card_loaded():
     fails(
         "05.2",
@@ -171,6 +176,7 @@ def test_05_2_rejects_a_method_that_forgets_what_the_card_loaded():
     )
 
 
+@pytest.mark.slow
 def test_05_2_rejects_every_review_loaded_into_python():
     fails(
         "05.2",

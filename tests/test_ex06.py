@@ -62,6 +62,7 @@ def export_unordered_dates():
     return _csv((pk, title, brand, slug, created) for pk, title, brand, slug, created in rows)
 
 
+@pytest.mark.slow
 def test_06_1_accepts_the_reference_streamed_values_and_only():
     passes("06.1", ex06.EXERCISES[0].reference)
     passes("06.1", export_values_streamed)
@@ -69,6 +70,7 @@ def test_06_1_accepts_the_reference_streamed_values_and_only():
     passes("06.1", export_only)
 
 
+@pytest.mark.slow
 def test_06_1_rejects_model_instances_on_memory():
     fails(
         "06.1",
@@ -81,6 +83,7 @@ def test_06_1_rejects_model_instances_on_memory():
     )
 
 
+@pytest.mark.slow
 def test_06_1_rejects_a_brand_loaded_per_row():
     fails("06.1", export_brand_per_row, "scaling", "one per product", 'select_related("brand")')
 
@@ -124,6 +127,7 @@ def test_06_2_rejects_the_description_in_the_column_list():
     )
 
 
+@pytest.mark.slow
 def test_06_2_rejects_only_without_the_slug_get_absolute_url_reads():
     fails(
         "06.2",
@@ -154,6 +158,7 @@ def test_06_2_rejects_only_without_the_foreign_key_select_related_follows():
     )
 
 
+@pytest.mark.slow
 def test_06_2_rejects_a_brand_loaded_per_row():
     fails(
         "06.2",

@@ -198,6 +198,7 @@ def test_a_test_cannot_tell_the_versions_apart_by_name():
     rejected("07.1", test_by_name, "misses its N+1", "never calls `order_summaries`")
 
 
+@pytest.mark.slow
 def test_endless_queries_are_stopped_and_reported():
     def test_forever(order_summaries):
         while True:

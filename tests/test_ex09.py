@@ -98,17 +98,20 @@ def export_in_pk_batches():
     return _export(batches())
 
 
+@pytest.mark.slow
 def test_09_2_accepts_the_iterator_and_primary_key_batches():
     verdict = passes("09.2", ex09.export_orders)
     assert any("peak memory" in figure for figure in verdict.figures)
     passes("09.2", export_in_pk_batches)
 
 
+@pytest.mark.slow
 def test_09_2_rejects_the_plain_loop_on_its_peak_memory():
     verdict = fails("09.2", export_naive, "memory-flat", "with 600 orders", "with 2,400 orders")
     assert "iterator(chunk_size=500)" in verdict.message
 
 
+@pytest.mark.slow
 def test_09_2_rejects_the_default_chunk_size_here_and_says_why():
     fails("09.2", export_default_iterator, "memory-flat", "2,000 rows at a time")
 
@@ -164,11 +167,13 @@ def page_half_fixed():
     return render_orders(pending_page().select_related("customer"))
 
 
+@pytest.mark.slow
 def test_09_4_accepts_the_reference_and_prefetching_every_relation():
     passes("09.4", ex09.pending_orders_page)
     passes("09.4", page_prefetch_everything)
 
 
+@pytest.mark.slow
 def test_09_4_rejects_the_naive_page_and_the_half_fix():
     fails("09.4", page_naive, "scaling", "with 50", "prefetch_related(")
     fails("09.4", page_half_fixed, "scaling")

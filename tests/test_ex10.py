@@ -137,11 +137,13 @@ def carrier_flat_rate():
     return CarrierStatus(days=quote.days, price=quote.price, confirmed=not quote.estimated)
 
 
+@pytest.mark.slow
 def test_10_4_accepts_the_client_and_requests_with_a_timeout():
     passes("10.4", ex10.carrier_status)
     passes("10.4", carrier_with_requests)
 
 
+@pytest.mark.slow
 def test_10_4_rejects_the_call_without_timeout_and_a_wrong_fallback():
     fails("10.4", dashboard.carrier_status, "partner-fallback", "hanging")
     fails("10.4", carrier_flat_rate, "partner-fallback", "expected the fallback")
@@ -178,16 +180,19 @@ def only_checks_the_status(get_dashboard):
     assert get_dashboard().status_code == 200
 
 
+@pytest.mark.slow
 def test_10_5_accepts_a_bound_on_the_count():
     verdict = passes("10.5", ex10.test_seller_dashboard_queries)
     assert "fails on the naive `get_dashboard`" in verdict.figures[0]
     passes("10.5", bound_with_lab_queries)
 
 
+@pytest.mark.slow
 def test_10_5_rejects_a_test_that_pins_nothing():
     fails("10.5", only_checks_the_status, "tells-naive-from-fixed", "passes on the naive")
 
 
+@pytest.mark.slow
 def test_10_5_rejects_n_plus_20_rows_the_full_panels_do_not_show():
     fails(
         "10.5",

@@ -44,7 +44,7 @@ def test_unmarked_code_is_unchanged():
 
 
 @pytest.mark.parametrize(
-    "source, problem",
+    ("source", "problem"),
     [
         ("# BEGIN SOLUTION\nx = 1", "without # END SOLUTION"),
         ("x = 1\n# END SOLUTION", "line 2: # END SOLUTION without"),
@@ -76,7 +76,8 @@ def test_exercise_notebook_strips_solutions_tagged_cells_and_outputs():
     exercise = exercise_notebook(solution, source="solutions/03_x.ipynb")
     assert [cell.cell_type for cell in exercise.cells] == ["markdown", "code", "code"]
     assert exercise.cells[1].source == f"def f():\n    {STUB}"
-    assert exercise.cells[1].outputs == [] and exercise.cells[1].execution_count is None
+    assert exercise.cells[1].outputs == []
+    assert exercise.cells[1].execution_count is None
     assert exercise.metadata["workshop"] == {"title": "T", "generated_from": "solutions/03_x.ipynb"}
     assert "return 1" in solution.cells[1].source, "the solution itself is not modified"
 
@@ -87,9 +88,9 @@ def test_checked_ids_in_order():
 
 def test_exercises_are_up_to_date():
     to_write, orphans = stale(ROOT)
-    assert not to_write and not orphans, (
-        "exercises/ is out of date with solutions/: run `make exercises` "
-        f"({sorted(p.name for p in [*to_write, *orphans])})"
+    out_of_date = sorted(p.name for p in [*to_write, *orphans])
+    assert not out_of_date, (
+        f"exercises/ is out of date with solutions/: run `make exercises` ({out_of_date})"
     )
 
 

@@ -23,7 +23,7 @@ def test_unknown_partner_names_the_known_ones():
 def test_scoped_puts_back_what_was_there_even_on_error():
     controls = Controls(["stock"])
     controls.set("stock", delay=0.2)
-    with pytest.raises(RuntimeError), controls.scoped("stock", hang=True):
+    with pytest.raises(RuntimeError), controls.scoped("stock", hang=True):  # noqa: PT012
         assert controls.get("stock") == Behaviour(delay=0.2, hang=True)
         raise RuntimeError("the test failed inside the block")
     assert controls.get("stock") == Behaviour(delay=0.2)

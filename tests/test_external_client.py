@@ -64,7 +64,8 @@ def test_payment_email_and_crm_return_the_partners_ids(replayed):
         message = client.send_email(to="ada@example.com", subject="Order #7", text="Thanks")
         event = client.crm_event("order.paid", order=7, customer="ada@example.com")
     assert payment.startswith("pay_7_")
-    assert message.startswith("msg_") and event.startswith("evt_")
+    assert message.startswith("msg_")
+    assert event.startswith("evt_")
 
 
 def test_a_request_the_cassette_lacks_fails_loudly_instead_of_falling_back(replayed):
@@ -124,7 +125,8 @@ def test_a_hanging_payment_raises_after_its_read_timeout(partners, settings):
     partners.configure("payment", hang=True)
     with pytest.raises(PartnerUnavailable, match=r"timed out \(ReadTimeout\)") as caught:
         client.authorize_payment(order_id=1, amount=Decimal("10"))
-    assert caught.value.partner == "payment" and caught.value.seconds < 2.0
+    assert caught.value.partner == "payment"
+    assert caught.value.seconds < 2.0
 
 
 def test_a_refused_connection_is_unavailable(settings):

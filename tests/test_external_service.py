@@ -128,7 +128,8 @@ def test_behaving_restores_and_reset_clears_hits():
         requests.get(f"{service.url}/stock/5", headers=AUTH, timeout=2)
         service.configure("crm", failure_rate=0.5)
         service.reset()
-        assert service.hits() == [] and service.behaviour("crm").failure_rate == 0.0
+        assert service.hits() == []
+        assert service.behaviour("crm").failure_rate == 0.0
 
 
 def test_a_delay_is_served_concurrently():

@@ -45,6 +45,7 @@ def test_a_long_sql_statement_is_interrupted():
             connection.execute(endless).fetchall()
 
 
+@pytest.mark.slow
 def test_code_that_swallows_the_exception_is_stopped_again():
     swallowed = []
 
@@ -55,7 +56,7 @@ def test_code_that_swallows_the_exception_is_stopped_again():
             except BaseException as exc:  # what a careless learner writes
                 swallowed.append(exc)
 
-    with pytest.raises(TimeLimitExceeded), time_limit(0.2):
+    with pytest.raises(TimeLimitExceeded), time_limit(0.2):  # noqa: PT012 - both must run
         stubborn()
         _spin()
     assert swallowed

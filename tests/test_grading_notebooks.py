@@ -1,5 +1,6 @@
 """Every check in a solutions notebook passes; every exercises notebook runs to the end,
-each of its checks reporting ❌ "not written yet", nothing raising."""
+each of its checks reporting ❌ "not written yet", nothing raising. (Run by conftest.py's
+``run_notebook``, which also records their timings and checks their slowest cell.)"""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import pytest
 
 from workshop_site.grading.notebooks import checked_ids
 from workshop_site.grading.progress import read_events
-from workshop_site.notebook_runner import execute_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
@@ -31,8 +31,8 @@ def progress(tmp_path, monkeypatch):
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
-def test_every_check_in_a_solutions_notebook_passes(path, progress):
-    run = execute_notebook(path, timeout=120)
+def test_every_check_in_a_solutions_notebook_passes(path, progress, run_notebook):
+    run = run_notebook(path, timeout=120)
     expected = checked_ids(nbformat.read(path, as_version=4))
     checks = _checks(progress)
     assert [c["exercise"] for c in checks] == expected
@@ -45,8 +45,8 @@ def test_every_check_in_a_solutions_notebook_passes(path, progress):
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.name)
-def test_an_exercises_notebook_runs_to_the_end_with_every_check_open(path, progress):
-    run = execute_notebook(path, timeout=120)  # raises if any cell raised
+def test_an_exercises_notebook_runs_to_the_end_with_every_check_open(path, progress, run_notebook):
+    run = run_notebook(path, timeout=120)  # raises if any cell raised
     expected = checked_ids(nbformat.read(path, as_version=4))
     checks = _checks(progress)
     assert [c["exercise"] for c in checks] == expected

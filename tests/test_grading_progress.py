@@ -59,7 +59,9 @@ def test_summarize_says_passed_attempted_or_not_tried():
     assert by_id["01.3"].status == "not tried"
     table = repr(ProgressTable(tuple(rows)))
     assert "1 of 4 passed, 2 attempted" in table
-    assert "✅ 01.1" in table and "❌ 01.2" in table and "· 01.3" in table
+    assert "✅ 01.1" in table
+    assert "❌ 01.2" in table
+    assert "· 01.3" in table
     assert "last: query count grows" in table
     assert "<table>" in ProgressTable(tuple(rows))._repr_html_()
 
@@ -77,7 +79,8 @@ def test_progress_lists_the_declared_exercises():
 def test_hints_come_one_after_the_other(capsys):
     lab.hint("01.1")
     first = capsys.readouterr().out
-    assert "hint 1 of 3" in first and "lab.queries()" in first
+    assert "hint 1 of 3" in first
+    assert "lab.queries()" in first
     lab.hint("01.1")
     assert "hint 2 of 3" in capsys.readouterr().out
     lab.hint("01.1")
@@ -120,7 +123,8 @@ def test_check_prints_the_verdict_and_records_the_attempt(capsys, progress_path,
     assert lab.check("00.1", broken) is None
     out = capsys.readouterr().out
     assert "✅ 00.1" in out
-    assert "❌ 00.1" in out and "ZeroDivisionError" in out
+    assert "❌ 00.1" in out
+    assert "ZeroDivisionError" in out
     lines = [json.loads(line) for line in progress_path.read_text().splitlines()]
     assert [(e["exercise"], e["status"]) for e in lines] == [("00.1", "pass"), ("00.1", "fail")]
     assert lines[0]["queries"] == {"100": 1, "300": 1}

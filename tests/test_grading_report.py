@@ -55,7 +55,8 @@ def test_live_reads_progress_files_from_home_folders(tmp_path):
     assert report.cell("bob", "00.1").status == "fail"
     assert report.cell("bob", "01.2").status == "not tried"
     summary = report.summary()
-    assert "2 learners" in summary and "read 2 progress files" in summary
+    assert "2 learners" in summary
+    assert "read 2 progress files" in summary
     assert _line(summary, "01.1 Mailing labels").endswith(
         f"1/2 passed; most common failure: {grows} (1)"
     )
@@ -109,7 +110,8 @@ def test_rerun_two_learners_notebooks(tmp_path):
     assert last > first > 2
     stopped = report.cell("bob", "01.2")
     assert (stopped.status, stopped.reason) == ("error", "the check did not run")
-    assert "NameError" in stopped.message and "undefined_name" in stopped.message
+    assert "NameError" in stopped.message
+    assert "undefined_name" in stopped.message
     assert report.cell("bob", "00.1").status == "not tried"
     summary = report.summary()
     assert "re-ran 3 notebooks" in summary

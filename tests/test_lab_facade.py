@@ -45,7 +45,9 @@ def test_a_submodule_imports_as_a_module_and_leaves_the_export_alone(module):
     imported = importlib.import_module(f"workshop_site.lab.{module}")
     assert isinstance(imported, types.ModuleType)
     assert getattr(lab, module) is imported
-    assert callable(lab.latency) and callable(lab.traffic) and callable(lab.partners)
+    assert callable(lab.latency)
+    assert callable(lab.traffic)
+    assert callable(lab.partners)
 
 
 def test_an_unknown_name_says_so():

@@ -42,16 +42,20 @@ def big(seeded):
 
 def test_sqlite_plan_lines_read_as_scan_search_and_sort():
     scan = read_plan("sqlite", ["SCAN shop_order", "USE TEMP B-TREE FOR ORDER BY"])
-    assert scan.reads_every_row("shop_order") and scan.sorts
+    assert scan.reads_every_row("shop_order")
+    assert scan.sorts
     assert scan.words() == "Reads every row of shop_order, then sorts the rows it found."
     search = read_plan("sqlite", ["SEARCH shop_order USING INDEX idx (status=?)"])
     assert search.step("shop_order").how == SEARCH
-    assert search.index_used("shop_order") == "idx" and not search.sorts
+    assert search.index_used("shop_order") == "idx"
+    assert not search.sorts
     assert not search.step("shop_order").covering
     walk = read_plan("sqlite", ["SCAN shop_order USING COVERING INDEX idx"])
-    assert walk.step("shop_order").how == INDEX_ORDER and walk.step("shop_order").covering
+    assert walk.step("shop_order").how == INDEX_ORDER
+    assert walk.step("shop_order").covering
     by_pk = read_plan("sqlite", ["SEARCH shop_order USING INTEGER PRIMARY KEY (rowid=?)"])
-    assert by_pk.step("shop_order").how == SEARCH and by_pk.index_used("shop_order") is None
+    assert by_pk.step("shop_order").how == SEARCH
+    assert by_pk.index_used("shop_order") is None
 
 
 def test_postgresql_plan_text_reads_the_same_way():
@@ -65,7 +69,8 @@ def test_postgresql_plan_text_reads_the_same_way():
             "              Filter: ((status)::text = 'pending'::text)",
         ],
     )
-    assert seq.reads_every_row("shop_order") and seq.sorts
+    assert seq.reads_every_row("shop_order")
+    assert seq.sorts
     index = read_plan(
         "postgresql",
         [
@@ -81,7 +86,8 @@ def test_postgresql_plan_text_reads_the_same_way():
         "postgresql",
         ["Index Only Scan using idx on shop_order  (cost=0.29..900.0 rows=9000 width=8)"],
     )
-    assert walk.step("shop_order").how == INDEX_ORDER and walk.step("shop_order").covering
+    assert walk.step("shop_order").how == INDEX_ORDER
+    assert walk.step("shop_order").covering
     bitmap = read_plan(
         "postgresql",
         [
@@ -110,11 +116,14 @@ def test_only_the_primary_key_and_the_foreign_key_are_indexed(seeded):
     assert sorted(map(tuple, columns)) == [("customer_id",), ("id",)]
 
 
+@pytest.mark.slow
 def test_the_queue_reads_every_order_then_sorts_them(big):
     found = plan(indexes.queue())
-    assert found.reads_every_row("shop_order") and found.sorts
+    assert found.reads_every_row("shop_order")
+    assert found.sorts
 
 
+@pytest.mark.slow
 def test_the_queue_index_goes_straight_to_the_rows_in_order(big):
     with indexes.index_on(Order, indexes.QUEUE_INDEX):
         found = plan(indexes.queue())
@@ -132,6 +141,8 @@ def test_the_index_is_declared_as_a_migration_writes_it(seeded):
     assert "WHERE" in indexes.index_sql(Order, indexes.PENDING_INDEX)
 
 
+@pytest.mark.slow
+@pytest.mark.timing
 def test_time_vs_rows_grows_without_the_index_and_not_with_it(seeded):
     timings = indexes.time_vs_rows([2_000, 30_000], progress=False)
     assert timings["same_result"].all()
@@ -145,6 +156,7 @@ def test_time_vs_rows_grows_without_the_index_and_not_with_it(seeded):
     assert Order.objects.count() == 30_000
 
 
+@pytest.mark.slow
 @SQLITE_ONLY
 def test_the_column_order_decides_which_queries_an_index_serves(big):
     last_week = REFERENCE_NOW - timedelta(days=7)
@@ -162,6 +174,8 @@ def test_the_column_order_decides_which_queries_an_index_serves(big):
     assert plans["date"] == "Reads every row of shop_order."
 
 
+@pytest.mark.slow
+@pytest.mark.timing
 @SQLITE_ONLY
 def test_the_four_candidates_read_the_way_the_notebook_says(big):
     candidates = indexes.compare_indexes(
@@ -202,7 +216,8 @@ def test_the_four_candidates_read_the_way_the_notebook_says(big):
 
 def test_grow_orders_adds_orders_of_existing_customers_and_ids_keep_counting(seeded):
     added = indexes.grow_orders(3_000, progress=False)
-    assert added == 3_000 - 400 and Order.objects.count() == 3_000
+    assert added == 3_000 - 400
+    assert Order.objects.count() == 3_000
     assert indexes.grow_orders(2_000, progress=False) == 0
     assert not Order.objects.exclude(customer__in=Customer.objects.all()).exists()
     pending = Order.objects.filter(status="pending").count()
@@ -213,6 +228,7 @@ def test_grow_orders_adds_orders_of_existing_customers_and_ids_keep_counting(see
     assert created.pk == 3_001  # PostgreSQL's sequence was moved past the new ids
 
 
+@pytest.mark.slow
 def test_the_partial_index_holds_only_the_pending_orders(big):
     assert indexes.PENDING_INDEX.condition == Q(status="pending")
     with indexes.index_on(Order, indexes.PENDING_INDEX):
@@ -227,11 +243,13 @@ def test_the_three_exports_agree_and_count_their_queries(recorded, seeded):
     plain, plain_log = recorded(long_jobs.export_all)
     streamed, streamed_log = recorded(long_jobs.export_iterator)
     batched, batched_log = recorded(lambda: long_jobs.export_batches(batch_size=100))
-    assert plain == streamed == batched and plain[0] == orders
+    assert plain == streamed == batched
+    assert plain[0] == orders
     assert (len(plain_log), len(streamed_log)) == (1, 1)
     assert len(batched_log) == orders // 100 + 1
 
 
+@pytest.mark.slow
 def test_peak_memory_grows_with_a_plain_loop_and_stays_flat_otherwise(seeded):
     jobs = long_jobs.memory_vs_rows(
         [2_000, 8_000],
@@ -250,6 +268,8 @@ def test_peak_memory_grows_with_a_plain_loop_and_stays_flat_otherwise(seeded):
     assert peak[(8_000, "plain")] > 5 * peak[(8_000, "iterator")]
 
 
+@pytest.mark.slow
+@pytest.mark.timing
 def test_writing_many_rows_counts_statements_by_batch(seeded):
     writes = long_jobs.write_costs(n=500, batch_sizes=(10, 100, None), progress=False)
     counts = writes.set_index(["step", "method", "batch_size"])["queries"]
@@ -267,6 +287,8 @@ def test_writing_many_rows_counts_statements_by_batch(seeded):
     assert Order.objects.count() == 400  # every run rolled back
 
 
+@pytest.mark.slow
+@pytest.mark.timing
 def test_across_a_network_each_insert_pays_its_round_trip(seeded):
     from workshop_site.lab.network_delay import latency
 
@@ -312,10 +334,12 @@ def test_count_and_exists_ask_for_a_number_and_one_row(recorded, seeded):
 def test_restock_loop_is_one_update_per_listing_and_update_is_one(recorded, seeded):
     with long_jobs.rolled_back():
         count, log = recorded(work.restock_loop)
-        assert count > 0 and len(log) == 1 + count
+        assert count > 0
+        assert len(log) == 1 + count
     with long_jobs.rolled_back():
         updated, log = recorded(work.restock)
-        assert updated == count and len(log) == 1
+        assert updated == count
+        assert len(log) == 1
         assert log[0].sql.startswith('UPDATE "shop_listing" SET "stock" = ("shop_listing"."stock"')
         assert not Listing.objects.filter(is_active=True, stock__lt=work.RESTOCK_BELOW).exists()
 
@@ -335,15 +359,19 @@ def test_two_saves_lose_a_sale_two_f_updates_do_not(seeded):
 # -- 4. templates -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_naive_table_runs_the_queries_its_docstring_counts(recorded, seeded):
     html, log = recorded(templates.pending_orders_naive)
     orders = list(templates.pending_page())
     lines = sum(order.lines.count() for order in orders)
     assert len(log) == 1 + 3 * len(orders) + 2 * lines
     fixed, fixed_log = recorded(templates.pending_orders)
-    assert fixed == html and len(fixed_log) == 2
+    assert fixed == html
+    assert len(fixed_log) == 2
 
 
+@pytest.mark.slow
+@pytest.mark.timing
 def test_split_render_separates_database_and_python_time(seeded):
     split = templates.split_render(templates.pending_orders)
     assert split["queries"] == 2
@@ -352,6 +380,8 @@ def test_split_render_separates_database_and_python_time(seeded):
     assert naive["python_ms"] > naive["db_ms"]  # each lazy query also builds instances
 
 
+@pytest.mark.slow
+@pytest.mark.timing
 def test_the_catalogue_runs_no_query_and_its_filters_cost_most(recorded, seeded):
     cards, log = recorded(templates.catalogue_rows)
     assert len(log) == 1
@@ -361,12 +391,14 @@ def test_the_catalogue_runs_no_query_and_its_filters_cost_most(recorded, seeded)
         inline = templates.catalogue("catalogue_inline", cards)
         light = templates.catalogue("catalogue_light", ready)
     assert len(rendering) == 0
-    assert templates.same_html(heavy, light) and templates.same_html(inline, light)
+    assert templates.same_html(heavy, light)
+    assert templates.same_html(inline, light)
     slow = indexes.best_time(lambda: templates.catalogue("catalogue_inline", cards))
     fast = indexes.best_time(lambda: templates.catalogue("catalogue_light", ready))
     assert slow > 3 * fast
 
 
+@pytest.mark.timing
 def test_an_include_in_a_loop_costs_more_than_the_same_lines_inline(seeded):
     cards = templates.catalogue_rows()
     inline = templates.render("lessons/lines_inline.html", {"rows": cards})
@@ -376,6 +408,7 @@ def test_an_include_in_a_loop_costs_more_than_the_same_lines_inline(seeded):
     assert costs["include_us"] > costs["inline_us"]
 
 
+@pytest.mark.timing
 def test_the_shop_uses_the_cached_loader_and_it_saves_the_compile(seeded):
     loader, _inner = templates.shop_loaders()[0]
     assert loader == "django.template.loaders.cached.Loader"

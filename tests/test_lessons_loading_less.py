@@ -86,6 +86,7 @@ def grading_databases(django_db_blocker):
         yield
 
 
+@pytest.mark.slow
 def test_memory_grows_in_a_straight_line_with_the_rows(grading_databases):
     """On the grader's databases of 100, 300 and 1,000 products: the same cost per row
     between each pair of sizes (a fixed part aside)."""
@@ -126,7 +127,8 @@ def test_reading_a_deferred_field_is_one_query_per_row_and_the_inspector_says_so
 
 def test_fetch_peers_makes_two_queries_and_loads_every_description(recorded, seeded):
     summaries, log = recorded(lesson.summaries_peers)
-    assert len(log) == 2 and summaries == lesson.summaries()
+    assert len(log) == 2
+    assert summaries == lesson.summaries()
     assert lesson.columns_of(log[1].sql) == [
         "shop_product.id",
         "shop_product.description",
@@ -170,7 +172,8 @@ def test_values_rows_have_no_methods_and_the_template_says_nothing(recorded, see
     with pytest.raises(AttributeError, match="'dict' object has no attribute 'get_absolute_url'"):
         row.get_absolute_url()
     empty, log = recorded(lesson.links_values)
-    assert len(log) == 1 and len(empty) == lesson.PAGE
+    assert len(log) == 1
+    assert len(empty) == lesson.PAGE
     assert all(line.startswith('<a href="">') for line in empty)
     links, log = recorded(lesson.links_only)
     products = Product.objects.order_by("id")[: lesson.PAGE]
@@ -191,7 +194,8 @@ def test_deferring_what_the_template_shows_costs_a_query_per_row(recorded, seede
     deferred, log = recorded(lesson.teasers_deferred)
     full, full_log = recorded(lesson.teasers)
     assert (len(log), len(full_log)) == (1 + lesson.PAGE, 1)
-    assert deferred == full and len(full) == lesson.PAGE
+    assert deferred == full
+    assert len(full) == lesson.PAGE
 
 
 def test_defer_loads_every_other_column_and_only_names_what_it_loads():

@@ -31,6 +31,7 @@ def _joins(sql: str) -> list[tuple[str, str]]:
 # -- 1-5: the welcome letter ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_welcome_letters_naive_is_one_plus_n(recorded, seeded):
     letters, log = recorded(lesson.welcome_letters_naive)
     customers = Customer.objects.count()
@@ -47,6 +48,7 @@ def test_the_inspector_names_the_relation_and_the_fix(recorded, seeded):
     assert finding.source.function == "welcome_letters_naive"
 
 
+@pytest.mark.slow
 def test_select_related_makes_one_query_with_an_inner_join(recorded, seeded):
     letters, log = recorded(lesson.welcome_letters)
     assert letters == lesson.welcome_letters_naive()
@@ -57,6 +59,7 @@ def test_select_related_makes_one_query_with_an_inner_join(recorded, seeded):
 # -- 6: two hops -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_price_list_is_one_plus_2n_then_one_plus_n_then_one(recorded, seeded):
     n = min(lesson.PAGE, Listing.objects.count())
     naive, naive_log = recorded(lesson.price_list_naive)
@@ -71,6 +74,7 @@ def test_price_list_is_one_plus_2n_then_one_plus_n_then_one(recorded, seeded):
 # -- 7: select_related() with no argument ----------------------------------------------
 
 
+@pytest.mark.slow
 def test_select_related_without_argument_joins_every_non_null_fk_recursively(recorded, seeded):
     with pytest.warns(RemovedInDjango2028Warning, match="select_related"):
         everything, everything_log = recorded(lesson.packing_list_everything)
@@ -112,6 +116,7 @@ def test_nullable_fk_is_a_left_outer_join_and_not_followed_without_argument(reco
 # -- 9: fetch modes --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_fetch_peers_makes_two_queries_without_naming_the_relation(recorded, seeded):
     letters, log = recorded(lesson.welcome_letters_peers)
     assert letters == lesson.welcome_letters_naive()
@@ -142,6 +147,7 @@ def test_fetch_peers_covers_deferred_fields(recorded, seeded):
     assert (len(naive_log), len(peers_log)) == (1 + n, 2)
 
 
+@pytest.mark.slow
 def test_fetch_raise_blocks_the_first_lazy_load_and_lets_fixed_coderecorded(recorded, seeded):
     with queries() as log, pytest.raises(FieldFetchBlocked, match="Customer.address"):
         lesson.welcome_letters_strict()

@@ -49,7 +49,8 @@ def test_review_lines_agree_and_only_the_naive_one_loads_lazily(seeded):
     product = reviewed.fetch_mode(models.FETCH_RAISE).first()
     lines = pinning.review_lines(product)
     lenient = reviewed.first()
-    assert lines and lines == pinning.review_lines_naive(lenient)
+    assert lines
+    assert lines == pinning.review_lines_naive(lenient)
     assert _count(lambda: pinning.review_lines(lenient)) == 1
     assert _count(lambda: pinning.review_lines_naive(lenient)) == 1 + len(lines)
     with pytest.raises(FieldFetchBlocked, match="Fetching of Review.customer blocked"):
@@ -85,6 +86,7 @@ def test_a_dropped_select_related_makes_the_one_line_pin_fail(client, seeded):
     assert 'select_related("listing__product")' in message
 
 
+@pytest.mark.slow
 def test_the_product_list_record_has_3_queries_and_a_lost_prefetch_makes_12(
     client, seeded, tmp_path
 ):

@@ -76,6 +76,7 @@ def test_join_rows_multiply_with_each_relation(seeded):
     assert len(ids) < one < two < three
 
 
+@pytest.mark.slow
 def test_prefetch_makes_one_query_plus_one_per_relation(recorded, seeded):
     cards, log = recorded(lesson.cards)
     assert len(cards) == Product.objects.count()
@@ -85,6 +86,7 @@ def test_prefetch_makes_one_query_plus_one_per_relation(recorded, seeded):
 # -- 4: reverse foreign key ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_gallery_naive_is_one_plus_n_and_prefetch_makes_two(recorded, seeded):
     naive, naive_log = recorded(lesson.gallery_naive)
     fixed, fixed_log = recorded(lesson.gallery)
@@ -120,6 +122,7 @@ def test_prefetch_with_a_queryset_and_to_attr_makes_two_queries(recorded, seeded
     assert '"shop_review"."rating" >= %s' in log[1].sql
 
 
+@pytest.mark.slow
 def test_order_by_after_prefetch_queries_again_and_prefetch_fixes_it(recorded, seeded):
     trapped, trap_log = recorded(lesson.newest_reviews_trap)
     fixed, fixed_log = recorded(lesson.newest_reviews)
@@ -130,6 +133,7 @@ def test_order_by_after_prefetch_queries_again_and_prefetch_fixes_it(recorded, s
 # -- 6-7: through a relation, select_related inside Prefetch ---------------------------
 
 
+@pytest.mark.slow
 def test_prefetch_through_a_relation_makes_one_query_per_hop(recorded, seeded):
     naive, naive_log = recorded(lesson.category_paths_naive)
     fixed, fixed_log = recorded(lesson.category_paths)
@@ -175,6 +179,7 @@ def test_counting_in_the_database_agrees_and_loads_no_review(recorded, seeded):
     assert (len(prefetched_log), len(counted_log)) == (2, 1)
 
 
+@pytest.mark.slow
 def test_the_prefetch_takes_more_memory_than_counting(seeded):
     # Not a timing: the prefetch builds an object per review, the count builds none.
     assert (
@@ -182,6 +187,7 @@ def test_the_prefetch_takes_more_memory_than_counting(seeded):
     )
 
 
+@pytest.mark.slow
 def test_prefetch_of_n_parents_is_one_query_with_n_ids(recorded, seeded):
     found, log = recorded(lesson.prefetch_reviews_of, 1500)
     assert len(log) == 1
@@ -189,6 +195,7 @@ def test_prefetch_of_n_parents_is_one_query_with_n_ids(recorded, seeded):
     assert found == Review.objects.filter(product_id__lte=1500).count()
 
 
+@pytest.mark.slow
 def test_batches_cap_each_in_list_and_find_the_same_rows(recorded, seeded):
     found, log = recorded(lesson.prefetch_reviews_of, 1500, batch=400)
     assert found == lesson.prefetch_reviews_of(1500)

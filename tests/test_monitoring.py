@@ -50,7 +50,8 @@ def test_record_has_the_route_pattern_status_and_every_query(client, seeded):
     assert (record.method, record.status) == ("GET", 200)
     assert record.queries == queries > 0
     assert 0 < record.db_ms < record.duration_ms
-    assert record.cpu_ms > 0 and record.template_ms > 0
+    assert record.cpu_ms > 0
+    assert record.template_ms > 0
     assert record.release == STORE.release
 
 
@@ -67,7 +68,8 @@ def test_trace_spans_nest_request_middleware_view_template_and_sql(client, seede
     kinds = [s.kind for s in trace.spans]
     assert kinds[:3] == ["request", "middleware", "view"]
     assert kinds.count("sql") == queries == 4 * 3 + 1
-    assert kinds.count("template") == 1 and kinds[-1] == "middleware"
+    assert kinds.count("template") == 1
+    assert kinds[-1] == "middleware"
     by_id = {s.id: s for s in trace.spans}
     template = next(s for s in trace.spans if s.kind == "template")
     lazy = [s for s in trace.spans if s.kind == "sql" and s.parent == template.id]
@@ -75,7 +77,8 @@ def test_trace_spans_nest_request_middleware_view_template_and_sql(client, seede
     assert all(s.end is not None and s.start <= s.end for s in trace.spans)
     for s in trace.spans[1:]:
         parent = by_id[s.parent]
-        assert parent.start <= s.start and s.end <= parent.end
+        assert parent.start <= s.start
+        assert s.end <= parent.end
     assert {s.name for s in lazy} >= {"SELECT shop_product", "SELECT shop_brand"}
 
 
@@ -84,7 +87,8 @@ def test_span_hook_adds_external_time_and_nests_its_queries(client, seeded):
     _, record, _ = _one(client, "/external/")
     trace = STORE.trace(record.seq)
     external = next(s for s in trace.spans if s.name == "partner.stock")
-    assert external.kind == "http" and external.attributes["url"].startswith("http://127.0.0.1")
+    assert external.kind == "http"
+    assert external.attributes["url"].startswith("http://127.0.0.1")
     assert [s.kind for s in trace.spans if s.parent == external.id] == ["sql"]
     assert record.external_ms == pytest.approx(external.duration * 1000)
 
@@ -105,13 +109,14 @@ def test_span_outside_a_request_is_a_no_op():
 def test_span_records_an_exception_and_closing_twice_is_harmless():
     trace = Trace()
     with trace.activate():
-        with pytest.raises(ValueError), span("call", kind="http"):
+        with pytest.raises(ValueError, match="timeout"), span("call", kind="http"):
             raise ValueError("timeout")
     (call,) = trace.spans
     assert call.attributes["error"] == "ValueError: timeout"
     end = call.end
     trace.close(call)
-    assert call.end == end and trace.external_time == pytest.approx(call.duration)
+    assert call.end == end
+    assert trace.external_time == pytest.approx(call.duration)
 
 
 def test_store_is_bounded_and_reads_since_a_mark():
@@ -123,7 +128,8 @@ def test_store_is_bounded_and_reads_since_a_mark():
         )
     assert [r.seq for r in store.records()] == [3, 4, 5]
     assert [r.seq for r in store.records(since=4)] == [5]
-    assert store.trace(5) is not None and store.trace(4) is None
+    assert store.trace(5) is not None
+    assert store.trace(4) is None
     assert list(store.frame().columns)[:4] == ["seq", "started_at", "method", "path"]
 
 

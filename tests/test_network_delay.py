@@ -55,13 +55,18 @@ def test_without_latency_the_log_says_so(seeded):
 
 def test_global_switch_on_and_off(seeded):
     handle = lab.latency(2)
-    assert isinstance(handle, Latency) and current() == 2 and _delays() == 1
-    assert "+2 ms per query" in repr(handle) and "+2 ms/query" in repr(lab.latency)
+    assert isinstance(handle, Latency)
+    assert current() == 2
+    assert _delays() == 1
+    assert "+2 ms per query" in repr(handle)
+    assert "+2 ms/query" in repr(lab.latency)
     lab.latency(0)
-    assert current() == 0 and _delays() == 0
+    assert current() == 0
+    assert _delays() == 0
     lab.latency(4)
     lab.latency.off()
-    assert lab.latency.current() == 0 and _delays() == 0
+    assert lab.latency.current() == 0
+    assert _delays() == 0
     assert "off" in repr(lab.latency)
 
 
@@ -69,17 +74,20 @@ def test_switching_twice_never_stacks_two_delays(seeded):
     lab.latency(2)
     lab.latency(2)
     with lab.latency(3):
-        assert _delays() == 1 and current() == 3
-    assert _delays() == 1 and current() == 2
+        assert _delays() == 1
+        assert current() == 3
+    assert _delays() == 1
+    assert current() == 2
 
 
 def test_nested_blocks_restore_in_order_even_on_error(seeded):
-    with pytest.raises(RuntimeError, match="boom"):
+    with pytest.raises(RuntimeError, match="boom"):  # noqa: PT012 - nesting is the subject
         with lab.latency(1):
             with lab.latency(7):
                 assert current() == 7
                 raise RuntimeError("boom")
-    assert current() == 0 and _delays() == 0
+    assert current() == 0
+    assert _delays() == 0
 
 
 def test_the_delay_sits_outermost_and_leaves_other_wrappers_alone(seeded):

@@ -46,7 +46,8 @@ def test_a_count_that_grows_fails_with_both_counts_and_the_n_plus_one(customer):
         "the code under test: 2 queries, then 22 after grow added rows — the count grows"
     )
     assert "21 similar queries, one per order — `shop/models.py" in message
-    assert "order.lines.all()" in message and 'prefetch_related("lines")' in message
+    assert "order.lines.all()" in message
+    assert 'prefetch_related("lines")' in message
 
 
 def test_a_wrong_first_count_fails_with_the_queries(customer):
@@ -59,11 +60,10 @@ def test_a_wrong_first_count_fails_with_the_queries(customer):
 
 
 def test_grow_must_add_rows(customer):
+    def noop():
+        return Order.objects.count()
+
     with pytest.raises(AssertionError, match="`noop` added no rows"):
-
-        def noop():
-            return Order.objects.count()
-
         assert_queries_flat(lambda: pinning.order_summaries(customer), grow=noop, queries=2)
 
 
@@ -75,9 +75,8 @@ def test_a_url_is_fetched_with_the_test_client_and_must_answer(client, customer)
     message = str(failure.value)
     assert "/naive/: expected 3 queries before growing the data, got 9. The queries:" in message
     # The source of each query is the test's line, not the helper's.
-    assert "test_perf_testing.py" in message and "perf_testing.py:" not in message.replace(
-        "test_perf_testing.py:", ""
-    )
+    assert "test_perf_testing.py" in message
+    assert "perf_testing.py:" not in message.replace("test_perf_testing.py:", "")
     url = reverse("shop:order_history", kwargs={"customer_id": customer.pk})
     assert assert_queries_flat(url, grow=grow, queries=3, client=client).after == 3
     missing = reverse("shop:order_history", kwargs={"customer_id": 10**9})
@@ -109,7 +108,7 @@ def test_forbid_lazy_loads_raises_on_a_lazy_load_and_restores_the_default(custom
 
 
 def test_forbid_lazy_loads_restores_the_default_after_an_error_and_when_nested(db):
-    with pytest.raises(ZeroDivisionError), forbid_lazy_loads():
+    with pytest.raises(ZeroDivisionError), forbid_lazy_loads():  # noqa: PT012 - nesting tested
         with forbid_lazy_loads():
             pass
         assert django_query.DEFAULT_FETCH_MODE is models.FETCH_RAISE
@@ -132,7 +131,8 @@ def test_factories_make_what_they_say(db):
     seed(size=10, seed=5)
     customer = factories.make_customer(name="Zed")
     orders = factories.add_orders(customer, count=3, lines=2)
-    assert customer.orders.count() == 3 and all(o.lines.count() == 2 for o in orders)
+    assert customer.orders.count() == 3
+    assert all(o.lines.count() == 2 for o in orders)
     product = Product.objects.order_by("id").first()
     before = product.reviews.count()
     assert len(factories.add_reviews(product, count=4)) == 4

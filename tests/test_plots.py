@@ -38,12 +38,14 @@ def test_durations_read_naturally(ms, said):
 def test_growth_flat_linear_and_faster():
     assert growth([10, 100, 1000], [1, 1, 1]).kind == "flat"
     linear = growth([10, 100, 1000], [11, 101, 1001])
-    assert linear.kind == "linear" and linear.per_row == pytest.approx(1.0)
+    assert linear.kind == "linear"
+    assert linear.per_row == pytest.approx(1.0)
     # Time has a fixed part: still linear, at its per-row cost.
     assert growth([10, 100, 1000], [1.0, 3.6, 29.0]).kind == "linear"
     assert growth([10, 100, 1000], [1.3, 3.9, 19.5]).per_row == pytest.approx(0.02, rel=0.05)
     square = growth([10, 100, 1000], [100, 10_000, 1_000_000])
-    assert square.kind == "power" and square.exponent == pytest.approx(2.0)
+    assert square.kind == "power"
+    assert square.exponent == pytest.approx(2.0)
     assert math.isnan(growth([10, 100], [0, 5]).exponent)
     with pytest.raises(ValueError, match="at least 2 different row counts"):
         growth([10, 10], [1, 2])
@@ -53,12 +55,15 @@ def test_two_panels_with_titles_units_and_a_legend():
     fig = plot(frame())
     assert isinstance(fig, Figure)
     left, right = fig.axes
-    assert left.get_title() == "Queries vs rows" and right.get_title() == "Wall time vs rows"
-    assert left.get_ylabel() == "queries (count)" and right.get_ylabel() == "wall time (ms)"
+    assert left.get_title() == "Queries vs rows"
+    assert right.get_title() == "Wall time vs rows"
+    assert left.get_ylabel() == "queries (count)"
+    assert right.get_ylabel() == "wall time (ms)"
     assert left.get_xlabel() == right.get_xlabel() == "rows (customers in the database)"
     legend = [t.get_text() for t in left.get_legend().get_texts()]
     assert legend == ["naive", "select_related"]
-    assert left.get_xscale() == "log" and left.get_yscale() == "log"
+    assert left.get_xscale() == "log"
+    assert left.get_yscale() == "log"
     assert right.get_yscale() == "log"
     assert fig.get_suptitle() == ""
 

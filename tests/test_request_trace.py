@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -28,16 +29,19 @@ def test_trace_has_every_query_and_flags_the_repeated_ones(seeded):
     assert "ran 4 times" in result.summary()
     frame = result.frame()
     assert frame["start_ms"].is_monotonic_increasing
-    assert frame.loc[0, "kind"] == "request" and frame.loc[0, "depth"] == 0
+    assert frame.loc[0, "kind"] == "request"
+    assert frame.loc[0, "depth"] == 0
 
 
 def test_trace_of_the_optimized_page_has_no_repeats(seeded):
     result = trace(reverse("shop:product_list") + "?per_page=4")
-    assert len(result.queries()) == 3 and result.repeated().empty
+    assert len(result.queries()) == 3
+    assert result.repeated().empty
     figure = result.plot()
     assert "3 queries" in figure.axes[0].get_title()
 
 
+@pytest.mark.slow
 def test_otel_trace_nests_sql_spans_under_the_django_request_span(seeded):
     middleware = list(settings.MIDDLEWARE)
     result = otel_trace(reverse("shop:product_list_naive") + "?per_page=2")

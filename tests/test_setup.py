@@ -13,7 +13,8 @@ def test_venv_python_path_per_platform():
 def test_offline_install_uses_only_the_wheelhouse():
     command = setup.install_command(Path("py"), offline="stick/wheelhouse")
     assert command[-3:] == ["--no-index", "--find-links", "stick/wheelhouse"]
-    assert "-e" in command and ".[test]" in command
+    assert "-e" in command
+    assert ".[test]" in command
 
 
 def test_test_target_lints_then_runs_pytest_like_make_test():

@@ -104,6 +104,7 @@ def perf_rec_mode(settings):
     return mode
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", PAGES)
 def test_query_count_stays_flat_as_rows_are_added(client, seeded, name):
     page = PAGES[name]
@@ -127,6 +128,7 @@ def test_queries_match_the_record(client, seeded, name):
     assert response.status_code == 200
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", PAGES)
 def test_a_regressed_page_fails_its_pins(client, seeded, settings, monkeypatch, name):
     page = PAGES[name]

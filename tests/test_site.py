@@ -15,6 +15,7 @@ def test_prepare_site_seeds_once():
     assert Customer.objects.count() == 30
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_guide_links_naive_and_optimized_forms_that_render(seeded):
     # The view alone: the site's URLconf also mounts the toolbar, which these settings

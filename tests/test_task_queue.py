@@ -51,6 +51,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.slow
 def test_the_worker_runs_queued_tasks_in_another_process_and_stops():
     proc = subprocess.run(
         [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120
@@ -60,11 +61,13 @@ def test_the_worker_runs_queued_tasks_in_another_process_and_stops():
     assert result["queued"] == ["READY", "READY"]  # stored: nothing ran in enqueue()
     assert result["listed"]  # worker.queued() lists them, oldest first
     assert result["done"] == ["SUCCESSFUL", "SUCCESSFUL"]
-    assert result["values"][0].startswith("msg_") and result["values"][1].startswith("evt_")
+    assert result["values"][0].startswith("msg_")
+    assert result["values"][1].startswith("evt_")
     assert sorted(result["hits"]) == ["crm", "mail"]  # the worker reached the partners
     assert result["backend_during"] == "django_tasks_db.DatabaseBackend"
     assert result["backend_after"] == "django.tasks.backends.immediate.ImmediateBackend"
-    assert result["exit_code"] == 0 and not result["alive"]
+    assert result["exit_code"] == 0
+    assert not result["alive"]
 
 
 @pytest.mark.django_db

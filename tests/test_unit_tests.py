@@ -15,10 +15,10 @@ class _Examples(unittest.TestCase):
     __test__ = False  # run by run_tests below, not collected by pytest
 
     def test_passes(self):
-        self.assertEqual(1, 1)
+        self.assertEqual(1, 1)  # noqa: PT009 - a TestCase, as a learner writes one
 
     def test_fails(self):
-        self.assertEqual(1, 2, "one is not two")
+        self.assertEqual(1, 2, "one is not two")  # noqa: PT009
 
     def test_errors(self):
         raise FieldFetchBlocked("Fetching of Order.customer blocked.")
@@ -27,7 +27,8 @@ class _Examples(unittest.TestCase):
 def test_run_tests_reports_each_test_and_the_failures_messages(capsys):
     result = run_tests(_Examples)
     printed = capsys.readouterr().out
-    assert result.testsRun == 3 and len(result.failures) == len(result.errors) == 1
+    assert result.testsRun == 3
+    assert len(result.failures) == len(result.errors) == 1
     assert "_Examples.test_fails ... FAIL\n    AssertionError: 1 != 2 : one is not two" in printed
     assert "_Examples.test_errors ... ERROR\n    FieldFetchBlocked: Fetching of" in printed
     assert "_Examples.test_passes ... ok" in printed

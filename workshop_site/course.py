@@ -86,7 +86,7 @@ def course_table(*, link_prefix: str = "", timings_path: Path = TIMINGS) -> str:
             _seconds(timings, "notebooks", lesson.path.name),
             _seconds(timings, "solutions", lesson.path.name) if lesson.exercises else 0.0,
         ]
-        measured = "not measured" if None in run else f"{sum(run):.0f} s"
+        measured = "not measured" if None in run else f"{sum(s or 0.0 for s in run):.0f} s"
         rows.append(
             f"| {lesson.number} | {link} | {exercises} | {lesson.teaching_minutes} min "
             f"| {lesson.exercise_minutes} min | {measured} |"

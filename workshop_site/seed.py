@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import connections, models, transaction
 
@@ -192,7 +193,8 @@ def _generate(counts: Counts, rng: random.Random) -> dict[str, tuple[list[str], 
         ["id", "name", "is_vegetarian"],
         [(i, name, veg) for i, (name, veg) in enumerate(_TOPPINGS, start=1)],
     )
-    pizzas, pizza_toppings = [], []
+    pizzas: list[tuple[object, ...]] = []
+    pizza_toppings: list[tuple[int, int, int]] = []
     for i in range(1, counts.pizzas + 1):
         base = _PIZZA_NAMES[(i - 1) % len(_PIZZA_NAMES)]
         name = base if i <= len(_PIZZA_NAMES) else f"{base} #{(i - 1) // len(_PIZZA_NAMES) + 1}"
@@ -210,18 +212,20 @@ def _generate(counts: Counts, rng: random.Random) -> dict[str, tuple[list[str], 
         ],
     )
 
-    categories, roots, leaves = [], [], []
+    categories: list[tuple[Any, ...]] = []
+    roots: list[tuple[int, str]] = []
+    leaves: list[tuple[int, str]] = []
     cid = 0
     for r, (root, children) in enumerate(_CATEGORY_TREE.items(), start=1):
         cid += 1
         root_id = cid
         roots.append((root_id, root))
-        categories.append([root_id, None, root, _slugify(root), f"{r:04d}", 1, len(children), root])
+        categories.append((root_id, None, root, _slugify(root), f"{r:04d}", 1, len(children), root))
         for c, child in enumerate(children, start=1):
             cid += 1
             leaves.append((cid, root))
             categories.append(
-                [cid, root_id, child, _slugify(child), f"{r:04d}{c:04d}", 2, 0, child]
+                (cid, root_id, child, _slugify(child), f"{r:04d}{c:04d}", 2, 0, child)
             )
     category_rows = []
     for cat_id, parent, name, slug, path, depth, numchild, label in categories:
@@ -249,7 +253,9 @@ def _generate(counts: Counts, rng: random.Random) -> dict[str, tuple[list[str], 
         category_rows,
     )  # fmt: skip
 
-    products, product_categories, images = [], [], []
+    products: list[tuple[object, ...]] = []
+    product_categories: list[tuple[int, int, int]] = []
+    images: list[tuple[object, ...]] = []
     image_id = 0
     for i in range(1, counts.products + 1):
         leaf_id, root = rng.choice(leaves)
@@ -288,7 +294,7 @@ def _generate(counts: Counts, rng: random.Random) -> dict[str, tuple[list[str], 
     tables["product_categories"] = (["id", "product_id", "category_id"], product_categories)
     tables["productimage"] = (["id", "product_id", "url", "alt_text", "position"], images)
 
-    reviews = []
+    reviews: list[tuple[object, ...]] = []
     for product_id in range(1, counts.products + 1):
         for _ in range(rng.choice((0, 1, 2, 3, 3, 4, 5, 6))):
             reviews.append(
@@ -325,7 +331,8 @@ def _generate(counts: Counts, rng: random.Random) -> dict[str, tuple[list[str], 
         listings,
     )
 
-    orders, lines = [], []
+    orders: list[tuple[object, ...]] = []
+    lines: list[tuple[object, ...]] = []
     statuses = ["pending", "paid", "shipped", "cancelled"]
     for i in range(1, counts.orders + 1):
         orders.append(
@@ -393,11 +400,11 @@ def insert_rows(
     ]
     if prep:
 
-        def prepared(row: tuple) -> tuple:
-            row = list(row)
+        def prepared(row: tuple[Any, ...]) -> tuple[Any, ...]:
+            values = list(row)
             for i in prep:
-                row[i] = fields[columns[i]].get_db_prep_save(row[i], connection)
-            return tuple(row)
+                values[i] = fields[columns[i]].get_db_prep_save(values[i], connection)
+            return tuple(values)
 
         rows = [prepared(r) for r in rows]
     else:
@@ -405,7 +412,7 @@ def insert_rows(
     qn = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         qn(model._meta.db_table),
-        ", ".join(qn(fields[c].column) for c in columns),
+        ", ".join(qn(str(fields[c].column)) for c in columns),
         ", ".join(["%s"] * len(columns)),
     )
     with connection.cursor() as cursor:
@@ -450,8 +457,3 @@ def seed(
     if bar is not None:
         bar.close()
     return inserted
-
-
-def counts_as_dict(size: int) -> dict[str, int]:
-    """The planned counts for ``size``, for summaries and tests."""
-    return asdict(Counts.for_size(size))

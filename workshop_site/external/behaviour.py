@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import Any
 
 __all__ = ["Behaviour", "Controls", "Decision"]
 
@@ -64,7 +65,7 @@ class Controls:
         with self._lock:
             return self._behaviours[self._known(partner)]
 
-    def set(self, partner: str, **changes: float | bool) -> Behaviour:
+    def set(self, partner: str, **changes: Any) -> Behaviour:
         """Change some of ``partner``'s settings (``delay=``, ``failure_rate=``, ``hang=``)."""
         with self._lock:
             updated = replace(self._behaviours[self._known(partner)], **changes)

@@ -58,8 +58,8 @@ def _connect_ex(self: socket.socket, address: Any) -> int:
 
 def loopback_only() -> None:
     """From now on, this process connects to this machine only. Applying it twice is a no-op."""
-    socket.socket.connect = _connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = _connect_ex  # type: ignore[method-assign]
+    socket.socket.connect = _connect  # type: ignore[assignment]
+    socket.socket.connect_ex = _connect_ex  # type: ignore[assignment]
 
 
 @contextmanager

@@ -27,7 +27,7 @@ class Attempt:
     """The learner's function, the exercise, and every run made for this check."""
 
     def __init__(
-        self, exercise: Exercise, submitted: Callable[[], Any], *, progress: bool = True
+        self, exercise: Exercise, submitted: Callable[..., Any], *, progress: bool = True
     ) -> None:
         self.exercise = exercise
         self.submitted = submitted

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 from django.db.models import Model
 
@@ -81,12 +81,12 @@ def _examples(counter: Counter) -> str:
     return ", ".join(shown)
 
 
-def _is_sequence(value: Hashable) -> bool:
+def _is_sequence(value: Hashable) -> TypeGuard[tuple[Any, ...]]:
     # Model instances and dicts are canonical tuple subclasses too, but not sequences.
     return type(value) in (tuple, _List)
 
 
-def _is_collection(value: Hashable) -> bool:
+def _is_collection(value: Hashable) -> TypeGuard[tuple[Any, ...]]:
     return _is_sequence(value) or type(value) is _Set
 
 

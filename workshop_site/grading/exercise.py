@@ -34,7 +34,7 @@ class Exercise:
 
     id: str  # "03.1": the lesson's number, a dot, the exercise's number
     title: str
-    reference: Callable[[], Any]  # the model answer; the learner's must agree with it
+    reference: Callable[..., Any]  # the model answer; the learner's must agree with it
     returns: type | tuple[type, ...] = object  # what the function must return
     expects: str = ""  # the same in words, for messages: "a list of (name, city) tuples"
     checks: tuple[Check, ...] = (Result(), Scaling())

@@ -96,8 +96,8 @@ def _grade(exercise: Exercise, fn: Any, *, progress: bool) -> Verdict:
             run = attempt.measure(fn, size=size)
             attempt.runs.append(run)
             if run.problem is not None:
-                problem = _stopped_by_n_plus_one(attempt, run, run.problem)
-                return _fail(exercise, problem, attempt=attempt)
+                stopped = _stopped_by_n_plus_one(attempt, run, run.problem)
+                return _fail(exercise, stopped, attempt=attempt)
     notes = _committed_notes(attempt.runs)
     if exercise.read_only:
         problem = _writes(attempt.runs)

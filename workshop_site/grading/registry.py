@@ -79,7 +79,7 @@ def get(exercise_id: str) -> Exercise:
 
 def lesson_number(lesson: str | int) -> str:
     """``"01"`` for ``1`` or ``"01"``; a clear error for anything else."""
-    if isinstance(lesson, int) or (isinstance(lesson, str) and lesson.strip().isdigit()):
+    if isinstance(lesson, int) or lesson.strip().isdigit():
         return f"{int(lesson):02d}"
     raise ValueError(f'a lesson is a number like "01", got {lesson!r}')
 

@@ -126,7 +126,11 @@ class AlertEvaluation:
 
 def _release_starts(windows: pd.DataFrame) -> list[tuple[int, str]]:
     changes = windows["release"] != windows["release"].shift()
-    return [(int(r.first_seq), str(r.release)) for r in windows[changes].iloc[1:].itertuples()]
+    starts = windows[changes].iloc[1:]
+    return [
+        (int(seq), str(release))
+        for seq, release in zip(starts.first_seq, starts.release, strict=True)
+    ]
 
 
 def alert(rule: AlertRule, data: Any = None) -> AlertEvaluation:

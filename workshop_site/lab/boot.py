@@ -157,8 +157,3 @@ def start(
         seconds=time.perf_counter() - began,
         rows=row_counts(),
     )
-
-
-def current_size() -> int:
-    """The ``size`` of the database ``start()`` last gave this kernel."""
-    return int(_state.get("size", DEFAULT_SIZE))  # type: ignore[arg-type]

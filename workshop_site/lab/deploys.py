@@ -80,7 +80,7 @@ def bad_deploy() -> Iterator[None]:
     def optimize_for_list(self: ListingQuerySet) -> ListingQuerySet:
         return self.all()  # "the joins looked unused": the N+1 is back
 
-    ListingQuerySet.optimize_for_list = optimize_for_list  # type: ignore[method-assign]
+    ListingQuerySet.optimize_for_list = optimize_for_list  # type: ignore[assignment]
     try:
         yield
     finally:

@@ -227,9 +227,9 @@ def _closing(text: str, opening: int) -> int:
 @dataclass(frozen=True)
 class _Schema:
     models: dict[str, type[models.Model]]  # db_table -> model
-    m2m: dict[str, models.ManyToManyField]  # through table -> the M2M field
+    m2m: dict[str, models.ManyToManyField]  # type: ignore[name-defined]  # through table -> M2M
     # (table, column) -> forward FK / one-to-one fields that read a row by that column
-    forward: dict[tuple[str, str], list[models.ForeignKey]]
+    forward: dict[tuple[str, str], list[models.ForeignKey]]  # type: ignore[name-defined]
 
 
 @cache
@@ -240,8 +240,8 @@ def _schema() -> _Schema:
     for model in apps.get_models(include_auto_created=True):
         tables[model._meta.db_table] = model
         for f in model._meta.local_many_to_many:
-            m2m[f.remote_field.through._meta.db_table] = f
-        for f in model._meta.concrete_fields:
+            m2m[f.remote_field.through._meta.db_table] = f  # type: ignore[union-attr]
+        for f in model._meta.concrete_fields:  # type: ignore[assignment]
             if f.is_relation and (f.many_to_one or f.one_to_one):
                 target = f.target_field
                 forward[(target.model._meta.db_table, target.column)].append(f)
@@ -301,7 +301,7 @@ def _classify(group: _Group, first_seen: dict[str, int]) -> _Load | None:
         if column_field is None:
             continue
         if column_field.is_relation and (column_field.many_to_one or column_field.one_to_one):
-            return _reverse(group, shape, column_field, link, first_seen)
+            return _reverse(group, shape, column_field, link, first_seen)  # type: ignore[arg-type]
         by_key = (
             link.column == model._meta.pk.column or (shape.table, link.column) in schema.forward
         )
@@ -320,7 +320,7 @@ def _many_to_many(
     if link.column == m2m.m2m_column_name():
         owner, accessor, related = m2m.model, m2m.name, m2m.related_model
     elif link.column == m2m.m2m_reverse_name():
-        owner, accessor = m2m.related_model, m2m.remote_field.get_accessor_name()
+        owner, accessor = m2m.related_model, m2m.remote_field.get_accessor_name()  # type: ignore[assignment]
         related = m2m.model
     else:
         return None
@@ -576,7 +576,7 @@ def _reordered(load: _Load) -> list[str]:
             return []
         name = model_field.attname if model_field.is_relation else model_field.name
         names.append(f"-{name}" if parsed["direction"] == "DESC" else name)
-    return [] if names == [str(o) for o in load.related._meta.ordering] else names
+    return [] if names == [str(o) for o in load.related._meta.ordering] else names  # type: ignore[union-attr]
 
 
 def _requeried(load: _Load) -> bool:

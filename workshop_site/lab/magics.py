@@ -14,7 +14,7 @@ __all__ = ["QueryMagics", "load_ipython_extension"]
 
 @magics_class
 class QueryMagics(Magics):
-    @cell_magic("queries")
+    @cell_magic("queries")  # type: ignore[arg-type]  # IPython's own annotation
     def queries_magic(self, line: str, cell: str) -> None:
         """Run the cell and show its queries: summary, N+1 findings, the SQL.
 
@@ -24,6 +24,7 @@ class QueryMagics(Magics):
         name = line.strip() or "_queries"
         if not name.isidentifier():
             raise ValueError(f"%%queries takes a variable name to keep the log in, got {name!r}")
+        assert self.shell is not None  # a magic runs in a shell
         with queries() as log:
             # run_cell shows the cell's own output and traceback; the log explains them.
             self.shell.run_cell(cell)

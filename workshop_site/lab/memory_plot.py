@@ -8,6 +8,7 @@ fit as ``lab.plot``), e.g. "linear: ~5.3 kB per row".
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -68,7 +69,7 @@ def plot_memory(df: pd.DataFrame, *, title: str | None = None) -> Figure:
 def _panel(
     ax: Axes, df: pd.DataFrame, column: str, unit: Callable[[float], str], ylabel: str
 ) -> None:
-    labels: list[tuple[float, float, str, str]] = []
+    labels: list[tuple[float, float, str, Any]] = []  # (x, y, text, the line's colour)
     for name, rows in df.groupby("variant", sort=False):
         rows = rows.sort_values("rows")
         x, y = rows["rows"].tolist(), rows[column].tolist()

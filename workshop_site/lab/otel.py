@@ -96,7 +96,7 @@ class OTelTrace:
 
     def frame(self) -> pd.DataFrame:
         """One row per span, as an APM's trace view lists them."""
-        origin = min(s.start_time for s in self.spans)
+        origin = min(s.start_time or 0 for s in self.spans)
         by_id = {s.context.span_id: s for s in self.spans}
 
         def depth(span: ReadableSpan) -> int:
@@ -105,10 +105,12 @@ class OTelTrace:
                 span, level = by_id[span.parent.span_id], level + 1
             return level
 
-        statements = [s.attributes.get("db.statement") for s in self.spans]
+        statements = [(s.attributes or {}).get("db.statement") for s in self.spans]
         rows = []
         for s in self.spans:
-            statement = s.attributes.get("db.statement")
+            attributes = dict(s.attributes or {})
+            statement = attributes.get("db.statement")
+            start, end = s.start_time or 0, s.end_time or 0
             is_sql = statement is not None
             rows.append(
                 {
@@ -119,17 +121,17 @@ class OTelTrace:
                     "span_id": format(s.context.span_id, "016x"),
                     "parent_id": format(s.parent.span_id, "016x") if s.parent else None,
                     "depth": depth(s),
-                    "start_ms": (s.start_time - origin) / 1e6,
-                    "duration_ms": (s.end_time - s.start_time) / 1e6,
+                    "start_ms": (start - origin) / 1e6,
+                    "duration_ms": (end - start) / 1e6,
                     "repeated": is_sql and statements.count(statement) > 1,
-                    "attributes": dict(s.attributes),
+                    "attributes": attributes,
                 }
             )
         return pd.DataFrame(rows).sort_values("start_ms").reset_index(drop=True)
 
     def plot(self) -> Figure:
         root = self.root
-        route = root.attributes.get("http.route", root.name)
+        route = (root.attributes or {}).get("http.route", root.name)
         title = (
             f"OpenTelemetry trace of {route} ({SERVICE_NAME}): {len(self.spans) - 1} child spans"
         )

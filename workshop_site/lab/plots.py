@@ -12,6 +12,7 @@ import math
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -152,7 +153,7 @@ def _panel(
     unit: Callable[[float], str],
     per_row: Callable[[float], str],
 ) -> None:
-    labels: list[tuple[float, float, str, str]] = []
+    labels: list[tuple[float, float, str, Any]] = []  # (x, y, text, the line's colour)
     for name, rows in df.groupby("variant", sort=False):
         rows = rows.sort_values("rows")
         x, y = rows["rows"].tolist(), rows[column].tolist()

@@ -48,9 +48,10 @@ def request_log(
         return STORE.frame(since=since)
     if isinstance(data, pd.DataFrame):
         return data
-    frame = getattr(data, "frame", None)
-    if callable(frame):
-        return frame()
+    from workshop_site.lab.visitors import TrafficRun
+
+    if isinstance(data, TrafficRun):
+        return data.frame()
     return records_frame(data)
 
 

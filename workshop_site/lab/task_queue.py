@@ -59,7 +59,7 @@ def _database_environment() -> dict[str, str]:
 
     name = str(connection.settings_dict["NAME"])
     if connection.vendor == "sqlite":
-        if connection.is_in_memory_db():
+        if connection.is_in_memory_db():  # type: ignore[attr-defined]  # SQLite's wrapper
             raise RuntimeError(
                 f"the task worker runs in another process and needs a database file it can "
                 f"open; this connection's database is in memory ({name!r})"
@@ -98,8 +98,8 @@ class TaskWorker:
             **_database_environment(),
             "DJANGO_SETTINGS_MODULE": "workshop_site.settings",
             "WORKSHOP_TASKS_BACKEND": DATABASE_BACKEND,
-            "WORKSHOP_PARTNERS_URL": settings.PARTNERS["URL"],
-            "WORKSHOP_PARTNERS_API_KEY": settings.PARTNERS["API_KEY"],
+            "WORKSHOP_PARTNERS_URL": str(settings.PARTNERS["URL"]),
+            "WORKSHOP_PARTNERS_API_KEY": str(settings.PARTNERS["API_KEY"]),
             "DJANGO_DEBUG": "0",
         }
         self.log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from types import TracebackType
 
 __all__ = ["TestRun", "run_tests"]
 
-_ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+_ExcInfo = tuple[type[BaseException], BaseException, TracebackType] | tuple[None, None, None]
 
 
 class TestRun(unittest.TestResult):
@@ -27,15 +27,15 @@ class TestRun(unittest.TestResult):
         self.outcomes: list[tuple[str, str, BaseException | None]] = []
         self.seconds = 0.0
 
-    def addSuccess(self, test: unittest.TestCase) -> None:  # noqa: N802 (unittest's name)
+    def addSuccess(self, test: unittest.TestCase) -> None:
         super().addSuccess(test)
         self.outcomes.append((_name(test), "ok", None))
 
-    def addFailure(self, test: unittest.TestCase, err: _ExcInfo) -> None:  # noqa: N802
+    def addFailure(self, test: unittest.TestCase, err: _ExcInfo) -> None:
         super().addFailure(test, err)
         self.outcomes.append((_name(test), "FAIL", err[1]))
 
-    def addError(self, test: unittest.TestCase, err: _ExcInfo) -> None:  # noqa: N802
+    def addError(self, test: unittest.TestCase, err: _ExcInfo) -> None:
         super().addError(test, err)
         self.outcomes.append((_name(test), "ERROR", err[1]))
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from workshop_site.lab.deploys import NAIVE_FORMS, bad_deploy, serving
 
@@ -76,7 +76,7 @@ class _Zipf:
         self.items = list(items)
         self.cumulative = list(accumulate(1 / rank**s for rank in range(1, len(items) + 1)))
 
-    def draw(self, rng: random.Random) -> object:
+    def draw(self, rng: random.Random) -> Any:
         return self.items[bisect(self.cumulative, rng.random() * self.cumulative[-1])]
 
 

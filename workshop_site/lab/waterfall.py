@@ -38,7 +38,7 @@ def plot_waterfall(rows: pd.DataFrame, *, title: str) -> Figure:
 
     rows = rows.reset_index(drop=True)
     colors = [
-        REPEATED_COLOR if r.repeated else KIND_COLORS.get(r.kind, "#bdc3c7")
+        REPEATED_COLOR if r.repeated else KIND_COLORS.get(str(r.kind), "#bdc3c7")
         for r in rows.itertuples()
     ]
     height = min(0.22 * len(rows) + 1.5, 16)

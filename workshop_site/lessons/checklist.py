@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +92,7 @@ def alerting(*, n: int = 300, seed: int = 1, progress: bool = True) -> Demo:
     )
     deployed = run.releases[-1][0]
     found = alert(rule, run)
-    if not found.fired:
+    if found.fired_at is None:
         measured = f"bad deploy at request #{deployed}: the rule stayed quiet"
     else:
         measured = (
@@ -159,9 +160,7 @@ def pinned_page() -> Demo:
             url = reverse(name, kwargs={"customer_id": customer.pk})
             first, _ = _page_queries(url)
             try:
-                assert_queries_flat(
-                    url, grow=lambda customer=customer: add_orders(customer), queries=first
-                )
+                assert_queries_flat(url, grow=partial(add_orders, customer), queries=first)
             except AssertionError:
                 verdict = "fails"
             else:
@@ -234,7 +233,8 @@ def offloaded() -> Demo:
     ):
         for name in ("shop:checkout_naive", "shop:checkout"):
             url = reverse(name, kwargs={"customer_id": customer.pk})
-            _, timings[name] = _seconds(lambda url=url: Client().post(url, {"listing": listing.pk}))
+            post = partial(Client().post, url, {"listing": listing.pk})
+            _, timings[name] = _seconds(post)
     return Demo(
         "Any non mandatory external call / computation are off-loaded in crons or tasks",
         "08_external_calls.ipynb",

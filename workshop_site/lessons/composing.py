@@ -111,7 +111,7 @@ def ratings() -> list[Rating]:
     """1 query: ``with_review_stats()`` has the database count and average the reviews."""
     listings = Listing.objects.with_review_stats().order_by("id")
     return [
-        Rating(listing.pk, listing.review_count, rounded(listing.average_rating))
+        Rating(listing.pk, listing.review_count, rounded(listing.average_rating))  # type: ignore[attr-defined]
         for listing in listings
     ]
 

@@ -135,9 +135,10 @@ def _insert_orders(rows: list[tuple[int, int, datetime, str]]) -> None:
     gives the same value (a UTC string on SQLite, the datetime itself on PostgreSQL)."""
     adapt = connection.ops.adapt_datetimefield_value
     qn = connection.ops.quote_name
-    fields = [Order._meta.get_field(name) for name in ("id", "customer", "created_at", "status")]
+    by_name = {field.name: field.column for field in Order._meta.concrete_fields}
+    columns = [by_name[name] for name in ("id", "customer", "created_at", "status")]
     sql = "INSERT INTO {} ({}) VALUES (%s, %s, %s, %s)".format(
-        qn(Order._meta.db_table), ", ".join(qn(field.column) for field in fields)
+        qn(Order._meta.db_table), ", ".join(qn(str(column)) for column in columns)
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, [(pk, who, adapt(when), status) for pk, who, when, status in rows])
@@ -283,7 +284,7 @@ def migration_code(model: type[models.Model], index: models.Index) -> str:
     from django.db.migrations.writer import OperationWriter
 
     code, _imports = OperationWriter(
-        AddIndex(model_name=model._meta.model_name, index=index), indentation=0
+        AddIndex(model_name=str(model._meta.model_name), index=index), indentation=0
     ).serialize()
     return code
 

@@ -53,7 +53,7 @@ def welcome_letters_peers() -> list[str]:
     """2 queries, without naming the relation: the first ``customer.address`` loads the
     address of every customer the queryset returned (Django 6.1's ``FETCH_PEERS``)."""
     letters = []
-    for customer in Customer.objects.fetch_mode(FETCH_PEERS).order_by("id"):
+    for customer in Customer.objects.fetch_mode(FETCH_PEERS).order_by("id"):  # type: ignore[attr-defined]
         letters.append(send_welcome_letter(customer.name, customer.address))
     return letters
 
@@ -62,7 +62,7 @@ def welcome_letters_strict() -> list[str]:
     """The naive loop with lazy loading forbidden: the first ``customer.address`` raises
     ``FieldFetchBlocked`` (``FETCH_RAISE``) instead of running a query."""
     letters = []
-    for customer in Customer.objects.fetch_mode(FETCH_RAISE).order_by("id"):
+    for customer in Customer.objects.fetch_mode(FETCH_RAISE).order_by("id"):  # type: ignore[attr-defined]
         letters.append(send_welcome_letter(customer.name, customer.address))
     return letters
 
@@ -253,7 +253,8 @@ def admin_rows(model_admin: type[admin.ModelAdmin]) -> list[list[str]]:
     request = RequestFactory().get("/admin/shop/order/")
     request.user = User(username="teacher", is_active=True, is_staff=True, is_superuser=True)
     changelist = model_admin(Order, site).get_changelist_instance(request)
-    return [[str(cell) for cell in row] for row in result_list(changelist)["results"]]
+    results: list[list[object]] = result_list(changelist)["results"]  # type: ignore[assignment]
+    return [[str(cell) for cell in row] for row in results]
 
 
 def admin_orders_naive() -> list[list[str]]:

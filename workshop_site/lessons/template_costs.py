@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache as default_cache
 from django.db.models import F, Prefetch, QuerySet
@@ -84,7 +84,7 @@ def shop_loaders() -> list[Any]:
     """The loaders of the shop's own template engine (``settings.TEMPLATES``)."""
     from django.template import engines
 
-    return engines["django"].engine.loaders
+    return engines["django"].engine.loaders  # type: ignore[attr-defined]
 
 
 # -- a template that runs queries ------------------------------------------------------
@@ -133,15 +133,14 @@ def split_render(fn: Callable[[], Any]) -> dict[str, float]:
 def catalogue_rows(limit: int = CATALOGUE) -> list[dict[str, Any]]:
     """The newest listings' cards as plain values, loaded up front (1 query): rendering
     them runs no query at all."""
-    return list(
-        Listing.objects.order_by("-created_at", "-id").values(
-            "price",
-            "grade",
-            "created_at",
-            title=F("product__title"),
-            description=F("product__description"),
-        )[:limit]
-    )
+    rows = Listing.objects.order_by("-created_at", "-id").values(
+        "price",
+        "grade",
+        "created_at",
+        title=F("product__title"),
+        description=F("product__description"),
+    )[:limit]
+    return cast(list[dict[str, Any]], list(rows))
 
 
 def light_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -203,7 +202,7 @@ def compile_costs(names: Sequence[str] = PRODUCT_LIST_TEMPLATES) -> dict[str, fl
     from django.template import engines
     from django.test import Client, override_settings
 
-    shop = engines["django"].engine
+    shop = engines["django"].engine  # type: ignore[attr-defined]  # DjangoTemplates
     plain = Engine(
         dirs=shop.dirs,
         loaders=[

@@ -73,9 +73,9 @@ def _render(request: HttpRequest, template: str, context: dict, *, form: str) ->
     twin_url = None
     if form != "single":
         match = request.resolver_match
-        base = (match.url_name or "").removesuffix("_naive")
+        base = (match.url_name or "").removesuffix("_naive")  # type: ignore[union-attr]
         twin = base if form == "naive" else f"{base}_naive"
-        twin_url = reverse(f"shop:{twin}", kwargs=match.kwargs)
+        twin_url = reverse(f"shop:{twin}", kwargs=match.kwargs)  # type: ignore[union-attr]
         if request.GET:
             twin_url = f"{twin_url}?{request.GET.urlencode()}"
     return TemplateResponse(request, template, {**context, "form": form, "twin_url": twin_url})
@@ -100,7 +100,7 @@ def home(request: HttpRequest) -> TemplateResponse:
     """The home page: the newest listings and the category menu in 5 queries."""
     featured = Listing.objects.public().newest_first().optimize_for_list()[:FEATURED]
     roots = Category.objects.public().roots().with_public_children()
-    menu = [(root, root.public_children) for root in roots]
+    menu = [(root, root.public_children) for root in roots]  # type: ignore[attr-defined]
     return _render(
         request, "shop/home.html", {"featured": featured, "menu": menu}, form="optimized"
     )
@@ -147,10 +147,10 @@ def product_detail(request: HttpRequest, slug: str) -> TemplateResponse:
     product = get_object_or_404(Product.objects.public().optimize_for_details(), slug=slug)
     context = {
         "product": product,
-        "offers": product.offers,
+        "offers": product.offers,  # type: ignore[attr-defined]  # optimize_for_details()
         "reviews": product.reviews.all(),
-        "review_count": product.review_count,
-        "average_rating": product.average_rating,
+        "review_count": product.review_count,  # type: ignore[attr-defined]
+        "average_rating": product.average_rating,  # type: ignore[attr-defined]
     }
     return _render(request, "shop/product_detail.html", context, form="optimized")
 

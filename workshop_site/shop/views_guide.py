@@ -16,16 +16,23 @@ def page_pairs() -> list[tuple[str, str, str]]:
     product = Product.objects.order_by("pk").only("slug").first()
     customer = Customer.objects.filter(orders__isnull=False).order_by("pk").only("pk").first()
     category = product.categories.order_by("pk").only("slug").first() if product else None
-    pairs = [("Home", "shop:home_naive", "shop:home", {})]
+    pairs: list[tuple[str, str, str, dict[str, object]]] = [
+        ("Home", "shop:home_naive", "shop:home", {})
+    ]
     pairs.append(("Product list", "shop:product_list_naive", "shop:product_list", {}))
     if product:
-        kwargs = {"slug": product.slug}
-        pairs.append(("Product detail", "shop:product_detail_naive", "shop:product_detail", kwargs))
+        pairs.append(
+            (
+                "Product detail",
+                "shop:product_detail_naive",
+                "shop:product_detail",
+                {"slug": product.slug},
+            )
+        )
     if category:
-        kwargs = {"slug": category.slug}
-        pairs.append(("Category", "shop:category_naive", "shop:category", kwargs))
+        pairs.append(("Category", "shop:category_naive", "shop:category", {"slug": category.slug}))
     if customer:
-        kwargs = {"customer_id": customer.pk}
+        kwargs: dict[str, object] = {"customer_id": customer.pk}
         pairs.append(("Order history", "shop:order_history_naive", "shop:order_history", kwargs))
     return [
         (name, reverse(naive, kwargs=kwargs), reverse(fixed, kwargs=kwargs))

@@ -22,7 +22,7 @@ from workshop_site.shop.models import Category, Listing
 def home(request: HttpRequest) -> TemplateResponse:
     featured = Listing.objects.public().newest_first().optimize_for_list()[: views.FEATURED]
     roots = Category.objects.public().roots().with_public_children()
-    menu = [(root, root.public_children) for root in roots]
+    menu = [(root, root.public_children) for root in roots]  # type: ignore[attr-defined]
     context = {"featured": featured, "menu": menu}
     return TemplateResponse(request, "shop/home.html", context)
 

@@ -30,7 +30,7 @@ class OrderListQuerySet(OrderQuerySet):
 
 
 def orders_to_ship() -> list[Shipment]:
-    paid = OrderListQuerySet(Order).filter(status=Order.Status.PAID)
+    paid: OrderListQuerySet = OrderListQuerySet(Order).filter(status=Order.Status.PAID)
     return shipments(paid.newest_first().optimize_for_list())
 
 
@@ -40,7 +40,9 @@ class RatedListingQuerySet(ListingQuerySet):
 
 
 def rated_cards() -> list[RatedCard]:
-    listings = RatedListingQuerySet(Listing).public().newest_first().optimize_for_list()
+    listings: RatedListingQuerySet = (
+        RatedListingQuerySet(Listing).public().newest_first().optimize_for_list()
+    )
     return [
         rated_card(listing, listing.review_count, listing.average_rating) for listing in listings
     ]

@@ -217,7 +217,7 @@ class CassetteTest(Check):
                 "request(s) reached the partners): call the client inside "
                 "`vcr.use_cassette(cassette, record_mode=record_mode)`"
             )
-        if holds_secret(cassette, settings.PARTNERS["API_KEY"]):
+        if holds_secret(cassette, str(settings.PARTNERS["API_KEY"])):
             return self.fail(
                 "the cassette stores the partners' API key (the `Authorization` header): "
                 'record with `filter_headers=[("authorization", "<hidden>")]`'

@@ -36,7 +36,7 @@ class Command(BaseCommand):
     help = "Run the shop's partners (stock, shipping, ...) on 127.0.0.1 until Ctrl+C."
 
     def add_arguments(self, parser):
-        port = urlsplit(settings.PARTNERS["URL"]).port or 8765
+        port = urlsplit(str(settings.PARTNERS["URL"])).port or 8765
         parser.add_argument("--port", type=int, default=port, help=f"default {port}")
         parser.add_argument("--delay", action="append", default=[], help="PARTNER=SECONDS")
         parser.add_argument("--fail", action="append", default=[], help="PARTNER=RATE (0-1)")
