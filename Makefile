@@ -85,7 +85,8 @@ test-postgres: install
 	scripts/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
 
 # The course table (README, instructor guide) and every lesson's navigation cell, from the
-# notebooks' own metadata; `timings` first copies the last test run's notebook timings.
+# notebooks' own metadata; `timings` first copies the last test run's notebook timings
+# (`make test WORKERS=0` first: one notebook at a time, as a learner runs them).
 course: install
 	$(PY) -m workshop_site.course
 
