@@ -13,7 +13,7 @@ from django.test import Client
 
 from workshop_site.grading.exercises import ex10
 from workshop_site.lab.capture import queries
-from workshop_site.lab.diagnose import diagnose
+from workshop_site.lab.inspector import diagnose
 from workshop_site.lab.trace import trace
 from workshop_site.lab.traffic import MIX as SHOP_MIX
 from workshop_site.lab.traffic import plan as plan_traffic

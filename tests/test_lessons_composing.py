@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 
 from workshop_site.lab.capture import queries
 from workshop_site.lab.deploys import bad_deploy
-from workshop_site.lab.diagnose import diagnose
+from workshop_site.lab.inspector import diagnose
 from workshop_site.lessons import composing as lesson
 from workshop_site.seed import seed
 from workshop_site.shop import views
@@ -68,7 +68,7 @@ def test_the_inspector_names_the_four_relations_of_a_card(seeded):
         'select_related("product__brand")'
         '.prefetch_related("product__images", "product__categories")'
     )
-    assert all(finding.fix == fix for finding in findings), [f.fix for f in findings]
+    assert all(str(finding.fix) == fix for finding in findings), [str(f.fix) for f in findings]
     relations = {finding.relation for finding in findings}
     assert relations == {
         "Listing.product",

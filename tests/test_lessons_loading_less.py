@@ -16,7 +16,7 @@ from django.core.exceptions import FieldError
 
 from workshop_site.grading.sandbox import run
 from workshop_site.lab.capture import queries
-from workshop_site.lab.diagnose import diagnose
+from workshop_site.lab.inspector import diagnose
 from workshop_site.lessons import loading_less as lesson
 from workshop_site.seed import seed
 from workshop_site.shop.models import Product

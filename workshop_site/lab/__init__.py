@@ -32,8 +32,8 @@ _EXPORTS: dict[str, str] = {
     "Query": "capture",
     "Source": "capture",
     # diagnose: name the N+1 and the fix
-    "diagnose": "diagnose",
-    "Finding": "diagnose",
+    "diagnose": "inspector",
+    "Finding": "inspector",
     # measure and plot against row count
     "compare": "measure",
     "compare_databases": "across_databases",
