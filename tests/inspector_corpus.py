@@ -980,11 +980,14 @@ class Outcome:
         return sorted(finding.relation for finding in self.findings)
 
 
-def fixes_of(findings: list[Finding]) -> list[Fix]:
+def fixes_of(findings: list[Finding], *, alternative: bool = False) -> list[Fix]:
+    """The fixes of ``findings``, once each; with ``alternative``, FETCH_PEERS where the
+    finding offers it."""
     unique: dict[tuple[Any, str], Fix] = {}
     for finding in findings:
-        if finding.fix is not None:
-            unique.setdefault((finding.fix.model, finding.fix.code), finding.fix)
+        fix = finding.alternative if alternative and finding.alternative else finding.fix
+        if fix is not None:
+            unique.setdefault((fix.model, fix.code), fix)
     return list(unique.values())
 
 
@@ -992,11 +995,17 @@ def owners_of(findings: list[Finding]) -> set[type]:
     return {apps.get_model("shop", finding.relation.split(".")[0]) for finding in findings}
 
 
-def run(item: Snippet, size: int, *, fixed_by: list[Finding] | None = None) -> Outcome:
+def run(
+    item: Snippet,
+    size: int,
+    *,
+    fixed_by: list[Finding] | None = None,
+    alternative: bool = False,
+) -> Outcome:
     """Run ``item`` on data seeded at ``size`` (rolled back afterwards), recorded; with
-    ``fixed_by``, the fixes of those findings applied."""
+    ``fixed_by``, the fixes of those findings applied (their alternatives, if asked)."""
     outcome = Outcome(size)
-    fixes = fixes_of(fixed_by or [])
+    fixes = fixes_of(fixed_by or [], alternative=alternative)
     owners = owners_of(fixed_by or [])
     with transaction.atomic():
         seed(size=size, seed=7)

@@ -20,17 +20,23 @@ SMALL, LARGE = sorted(SIZES)
 NAMES = [item.name for item in SNIPPETS]
 
 
+Runs = dict[str, tuple[list[Outcome], list[Outcome], list[Outcome]]]
+
+
 @pytest.fixture(scope="module")
-def corpus(django_db_setup, django_db_blocker) -> dict[str, tuple[list[Outcome], list[Outcome]]]:
-    """Every snippet, naive at both sizes, then with the fixes of its findings."""
+def corpus(django_db_setup, django_db_blocker) -> Runs:
+    """Every snippet, naive at both sizes, then with the fixes of its findings, then with
+    their FETCH_PEERS alternatives where the findings offer one."""
     results = {}
     with django_db_blocker.unblock():
         for item in SNIPPETS:
             naive = [run(item, size) for size in (SMALL, LARGE)]
-            fixed = []
+            fixed, peers = [], []
             if any(outcome.findings for outcome in naive):
                 fixed = [run(item, o.size, fixed_by=o.findings) for o in naive]
-            results[item.name] = (naive, fixed)
+            if any(f.alternative for outcome in naive for f in outcome.findings):
+                peers = [run(item, o.size, fixed_by=o.findings, alternative=True) for o in naive]
+            results[item.name] = (naive, fixed, peers)
     return results
 
 
@@ -74,21 +80,45 @@ def _counts(outcome: Outcome) -> list[tuple[str, int]]:
 
 @pytest.mark.parametrize("name", [item.name for item in SNIPPETS if item.expect])
 def test_every_suggested_fix_works(corpus, name):
-    naive, fixed = corpus[name]
+    naive, fixed, _ = corpus[name]
     for finding in naive[-1].findings:
         assert finding.fix is not None, f"{finding.relation}: only a hint: {finding.message}"
         assert "Fix: add ." in finding.message
+    _proven(naive, fixed, _fixes(naive[0]))
+
+
+@pytest.mark.parametrize("name", [item.name for item in SNIPPETS if item.expect])
+def test_every_fetch_peers_alternative_works(corpus, name):
+    """Offered only where every load from the queryset is a lazy load (a related manager
+    ignores fetch modes), and then proven like the fix."""
+    naive, _, peers = corpus[name]
+    offered = [f for f in naive[-1].findings if f.alternative is not None]
+    if not offered:
+        assert all("FETCH_PEERS" not in f.message for f in naive[-1].findings)
+        return
+    assert all("Or .fetch_mode(FETCH_PEERS) on that queryset" in f.message for f in offered)
+    _proven(naive, peers, _fixes(naive[0], alternative=True))
+
+
+def _proven(naive: list[Outcome], fixed: list[Outcome], fixes: str) -> None:
     for before, after in zip(naive, fixed, strict=True):
-        assert not after.error, f"at size {after.size}, with {_fixes(before)}: {after.error}"
-        assert after.result == before.result, f"at size {after.size}, with {_fixes(before)}"
+        assert not after.error, f"at size {after.size}, with {fixes}: {after.error}"
+        assert after.result == before.result, f"at size {after.size}, with {fixes}"
         assert after.findings == [], [f.message for f in after.findings]
     assert fixed[0].queries == fixed[1].queries, (
-        f"not flat with {_fixes(naive[0])}: {fixed[0].queries} then {fixed[1].queries} queries"
+        f"not flat with {fixes}: {fixed[0].queries} then {fixed[1].queries} queries"
     )
 
 
-def _fixes(outcome: Outcome) -> str:
-    return " and ".join(sorted({f"{f.model}: {f.fix}" for f in outcome.findings}))
+def _fixes(outcome: Outcome, *, alternative: bool = False) -> str:
+    return " and ".join(
+        sorted(
+            {
+                f"{f.model}: {f.alternative if alternative and f.alternative else f.fix}"
+                for f in outcome.findings
+            }
+        )
+    )
 
 
 def test_tally(corpus, capsys):

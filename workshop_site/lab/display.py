@@ -29,7 +29,7 @@ _SELECT_LIST = re.compile(r"^SELECT (?P<columns>.+?) FROM ", re.S)
 _LONG_IN = re.compile(r"IN \((?:%s, ){20,}%s\)")
 
 
-def _short_in(match: re.Match) -> str:
+def _short_in(match: re.Match[str]) -> str:
     return f"IN (%s, %s, %s /* … {match.group(0).count('%s'):,} parameters in all */)"
 
 

@@ -117,13 +117,13 @@ def _install() -> None:
     for cls in _fetch_mode_classes():
         original: Fetch = vars(cls)["fetch"]
         _originals[cls] = original
-        cls.fetch = _wrapped(original)  # type: ignore[method-assign]
+        cls.fetch = _wrapped(original)  # type: ignore[method-assign, assignment]
 
 
 def _uninstall() -> None:
     while _originals:
         cls, original = _originals.popitem()
-        cls.fetch = original  # type: ignore[method-assign]
+        cls.fetch = original  # type: ignore[method-assign, assignment]
 
 
 def _wrapped(original: Fetch) -> Fetch:

@@ -39,6 +39,9 @@ class Finding:
     message: str  # plain text: the line, the relation, the fix (not in exercise mode)
     html: str  # the same message, code marked up
     fix: Fix | None  # for the queryset the rows come from; None in exercise mode/hint only
+    #: Django 6.1's other way, when every load from that queryset goes through fetch modes:
+    #: ``.fetch_mode(FETCH_PEERS)`` (one query per relation for all the rows, unnamed).
+    alternative: Fix | None = None
     read: Read | None = None  # what to read instead, when the fix changes the loop's read
     hint: str = ""  # advice that could not be written as a tested fix
     model: str = ""  # the model of the queryset the fix goes on
@@ -89,13 +92,14 @@ def _findings(routed: list[tuple[Load, Route]], *, exercise: bool) -> list[tuple
         hint = made.hints.get(id(load), "")
         read = made.reads.get(id(load))
         shown = None if exercise or not fix else fix
+        other = Fix(fix.model, fetch_peers=True) if peers and shown is not None else None
         words = message(
             load,
             its_route,
             fix=shown,
             read=read,
             hint="" if exercise else hint,
-            peers=peers,
+            peers=other is not None,
             exercise=exercise,
         )
         origin = its_route.origin
@@ -110,6 +114,7 @@ def _findings(routed: list[tuple[Load, Route]], *, exercise: bool) -> list[tuple
                     message=words.plain(),
                     html=words.html(),
                     fix=shown,
+                    alternative=other,
                     read=None if exercise else read,
                     hint="" if exercise else hint,
                     model=its_route.model.__name__,

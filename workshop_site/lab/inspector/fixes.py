@@ -89,7 +89,7 @@ class PrefetchSpec:
             queryset = queryset.order_by(*self.ordering)
         return queryset
 
-    def build(self) -> Prefetch:
+    def build(self) -> Prefetch[Any]:
         return Prefetch(self.lookup, queryset=self.queryset(), to_attr=self.to_attr)
 
     def __str__(self) -> str:
@@ -638,9 +638,7 @@ def _ordering(load: Load) -> tuple[str, ...] | None:
         if name is None:
             return None
         names.append(f"-{name}" if term.descending else name)
-    if not names or names == [str(o) for o in load.hop.related._meta.ordering]:
-        return ()
-    return tuple(names)
+    return tuple(names)  # loads.py already left out the model's own ordering
 
 
 def _only(

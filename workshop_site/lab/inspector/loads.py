@@ -26,7 +26,13 @@ from typing import Any
 from django.db import models
 
 from workshop_site.lab.capture import Query, Source
-from workshop_site.lab.inspector.schema import Hop, Model, field_for_column, schema
+from workshop_site.lab.inspector.schema import (
+    Hop,
+    Model,
+    default_ordering,
+    field_for_column,
+    schema,
+)
 from workshop_site.lab.inspector.sql import Condition, Order, Select, parse
 
 __all__ = ["Group", "Load", "Origin", "loads"]
@@ -203,10 +209,10 @@ def _related_manager(group: Group, select: Select, queries: list[Query]) -> Load
         if link is None:
             return None
         if link.column.name == m2m.m2m_column_name():
-            hop = Hop(m2m.model, m2m.name, m2m.related_model, many=True)  # type: ignore[arg-type]
+            hop = Hop(m2m.model, m2m.name, m2m.related_model, many=True)
         elif link.column.name == m2m.m2m_reverse_name():
             accessor = m2m.remote_field.get_accessor_name() or ""
-            hop = Hop(m2m.related_model, accessor, m2m.model, many=True)  # type: ignore[arg-type]
+            hop = Hop(m2m.related_model, accessor, m2m.model, many=True)
         else:
             return None
         kind = "many_to_many"
@@ -257,12 +263,7 @@ def _is_default_order(model: Model, alias: str, ordering: tuple[Order, ...]) -> 
         if found is None:
             return False
         names.append(("-" if term.descending else "") + found.name)
-    pk = model._meta.pk.name
-    default = [
-        str(name).replace("pk", pk) if str(name).lstrip("-") == "pk" else str(name)
-        for name in model._meta.ordering
-    ]
-    return names == default
+    return names == default_ordering(model)
 
 
 def _shape(select: Select, code: str) -> str:
@@ -311,7 +312,7 @@ def _lookup(group: Group, select: Select, queries: list[Query]) -> Load | None:
         return None
     candidates = [
         fk
-        for other in db.models.values()
+        for other in db.tables.values()
         for fk in other._meta.concrete_fields
         if isinstance(fk, models.ForeignKey)
         and fk.related_model is model
@@ -471,10 +472,10 @@ def _as_prefetch(
             elif len(select.joins) == 1 and select.joins[0].table in db.m2m:
                 m2m = db.m2m[select.joins[0].table]
                 if condition.column.name == m2m.m2m_column_name():
-                    hop = Hop(m2m.model, m2m.name, m2m.related_model, many=True)  # type: ignore[arg-type]
+                    hop = Hop(m2m.model, m2m.name, m2m.related_model, many=True)
                 elif condition.column.name == m2m.m2m_reverse_name():
                     accessor = m2m.remote_field.get_accessor_name() or ""
-                    hop = Hop(m2m.related_model, accessor, m2m.model, many=True)  # type: ignore[arg-type]
+                    hop = Hop(m2m.related_model, accessor, m2m.model, many=True)
             if hop is not None:
                 break
     if hop is None:

@@ -11,10 +11,19 @@ from functools import cache
 
 from django.apps import apps
 from django.db import models
+from django.db.models import ManyToManyField
 
 from workshop_site.lab.inspector.sql import Join, Select
 
-__all__ = ["Hop", "Schema", "schema", "field_for_column", "lookup_name", "verbose"]
+__all__ = [
+    "Hop",
+    "Schema",
+    "default_ordering",
+    "field_for_column",
+    "lookup_name",
+    "schema",
+    "verbose",
+]
 
 Model = type[models.Model]
 
@@ -31,11 +40,11 @@ class Hop:
 
 @dataclass(frozen=True)
 class Schema:
-    models: dict[str, Model]  # db_table -> model
-    m2m: dict[str, models.ManyToManyField[models.Model, models.Model]]  # through -> field
+    tables: dict[str, Model]  # db_table -> model
+    m2m: dict[str, ManyToManyField[models.Model, models.Model]]  # through -> field
 
     def model(self, table: str | None) -> Model | None:
-        return self.models.get(table) if table else None
+        return self.tables.get(table) if table else None
 
     def join_hop(self, select: Select, join: Join) -> tuple[str, Hop] | None:
         """The relation a JOIN of ``select`` follows, as (the alias it starts from, hop).
@@ -82,11 +91,11 @@ class Schema:
 @cache
 def schema() -> Schema:
     tables: dict[str, Model] = {}
-    m2m: dict[str, models.ManyToManyField[models.Model, models.Model]] = {}
+    m2m: dict[str, ManyToManyField[models.Model, models.Model]] = {}
     for model in apps.get_models(include_auto_created=True):
         tables[model._meta.db_table] = model
         for field in model._meta.local_many_to_many:
-            if isinstance(field, models.ManyToManyField):
+            if isinstance(field, ManyToManyField):
                 through = field.remote_field.through
                 if isinstance(through, type):
                     m2m[through._meta.db_table] = field
@@ -106,6 +115,16 @@ def lookup_name(model: Model, column: str) -> str | None:
     if field is None:
         return None
     return field.attname if field.is_relation else field.name
+
+
+def default_ordering(model: Model) -> list[str]:
+    """The model's ``Meta.ordering`` as field names (``"pk"`` spelled out)."""
+    pk = model._meta.pk.name
+    names = []
+    for name in model._meta.ordering or ():
+        text = str(name)
+        names.append(text.replace("pk", pk) if text.lstrip("-") == "pk" else text)
+    return names
 
 
 def verbose(model: Model) -> str:
