@@ -26,7 +26,7 @@ from django.db.models import FETCH_PEERS, Avg, Count, Exists, Max, Min, OuterRef
 from workshop_site.lab.inspector.loads import Load
 from workshop_site.lab.inspector.routes import Route, Step
 from workshop_site.lab.inspector.schema import Model, field_for_column, lookup_name, schema
-from workshop_site.lab.inspector.sql import Condition
+from workshop_site.lab.inspector.sql import Condition, Select
 
 __all__ = ["Annotation", "Fix", "PrefetchSpec", "Read", "Plan", "plan"]
 
@@ -281,7 +281,7 @@ class Plan:
 @dataclass
 class _Builder:
     model: Model
-    route_origin_select: Any
+    route_origin_select: Select | None
     select_related: list[str] = field(default_factory=list)
     prefetch: list[str | PrefetchSpec] = field(default_factory=list)
     annotations: list[Annotation] = field(default_factory=list)
@@ -298,7 +298,7 @@ def plan(routes: list[tuple[Load, Route]]) -> Plan:
         hint = _add(builder, load, route)
         if hint:
             builder.hints[id(load)] = hint
-    only, load_deferred, hint = _only(builder, first, [load for load, _ in routes])
+    only, load_deferred, hint = _only(builder, [load for load, _ in routes])
     if hint:
         for load, _ in routes:
             if load.kind == "deferred":
@@ -345,14 +345,19 @@ def _add(builder: _Builder, load: Load, route: Route) -> str:
     return _many(builder, load, route, steps, names)
 
 
+def _single(steps: list[Step]) -> int:
+    """How many steps from the root are single-valued (what select_related can join)."""
+    count = 0
+    while count < len(steps) and not steps[count].many:
+        count += 1
+    return count
+
+
 def _relation_path(builder: _Builder, steps: list[Step], names: list[str]) -> None:
     """select_related for single-valued steps from the root, prefetch_related past them."""
-    single = 0
-    while single < len(steps) and not steps[single].many:
-        single += 1
-    prefetched_spec = _enclosing_spec(builder, names)
-    if prefetched_spec is not None:
+    if _enclosing_spec(builder, names) is not None:
         return
+    single = _single(steps)
     if single == len(steps):
         builder.select_related.append("__".join(names))
         return
@@ -410,15 +415,13 @@ def _many(builder: _Builder, load: Load, route: Route, steps: list[Step], names:
                 shape="manager",
                 attribute=hop.accessor,
                 prefix=tuple(holder[1][:-1]),
-                was=_manual_expression(load),
+                was=_manual_expression(load, names),
                 now=f"{_row(hop.owner)}.{hop.accessor}.all()",
             )
         return ""
     to_attr = _to_attr(builder, load, bool(filters))
     spec = PrefetchSpec(path, hop.related, filters, ordering, to_attr=to_attr)
-    single = 0
-    while single < len(steps) and not steps[single].many:
-        single += 1
+    single = _single(steps)
     if single and single_prefix:
         builder.select_related.append("__".join(names[:single]))
     builder.prefetch.append(spec)
@@ -485,7 +488,8 @@ def _aggregate(
                 )
             )
             keys.append((aggregate.alias, name))
-        now = ", ".join(f"{_row(route.model)}.{name}" for _, name in keys)
+        row = _row(route.model)
+        now = "{" + ", ".join(f'"{key}": {row}.{name}' for key, name in keys) + "}"
     builder.reads[id(load)] = Read(
         model=route.model,
         path=path,
@@ -641,9 +645,7 @@ def _ordering(load: Load) -> tuple[str, ...] | None:
     return tuple(names)  # loads.py already left out the model's own ordering
 
 
-def _only(
-    builder: _Builder, route: Route, loads: list[Load]
-) -> tuple[tuple[str, ...] | None, bool, str]:
+def _only(builder: _Builder, loads: list[Load]) -> tuple[tuple[str, ...] | None, bool, str]:
     """``only()`` for the queryset: needed when it selects some columns only (its own
     ``only``/``defer``) or when the loop reads deferred fields. Returns (the fields for
     ``only()``, or None; whether ``defer(None)`` says it shorter; a hint when the
@@ -660,13 +662,7 @@ def _only(
         return None, False, ""
     loaded: list[str] = []  # what the queryset loads now, as only() names
     partial: set[str] = set()  # aliases it loads some columns of
-    for alias in [select.alias, *(join.alias for join in select.joins)]:
-        prefix: list[str] = []
-        if alias != select.alias:
-            hops = db.path_to(select, alias)
-            if not hops or any(hop.many for hop in hops):
-                continue
-            prefix = [hop.accessor for hop in hops]
+    for alias, prefix in db.single_valued(select):
         table_model = db.model(select.table_of(alias))
         chosen = select.selects(alias)
         if table_model is None or not chosen:
@@ -697,17 +693,11 @@ def _only(
     return tuple(dict.fromkeys(wanted)), False, ""
 
 
-def _completes(select: Any, deferred: list[str]) -> bool:
+def _completes(select: Select, deferred: list[str]) -> bool:
     """Are the columns the queryset leaves out exactly the deferred fields the loop reads?"""
     db = schema()
     missing: set[str] = set()
-    for alias in [select.alias, *(join.alias for join in select.joins)]:
-        prefix: list[str] = []
-        if alias != select.alias:
-            hops = db.path_to(select, alias)
-            if not hops or any(hop.many for hop in hops):
-                continue
-            prefix = [hop.accessor for hop in hops]
+    for alias, prefix in db.single_valued(select):
         table_model = db.model(select.table_of(alias))
         if table_model is None:
             continue
@@ -748,8 +738,11 @@ def _lookup_read(load: Load, route: Route) -> Read:
     )
 
 
-def _manual_expression(load: Load) -> str:
-    return f"{_manager(load.hop.related)}... per {_row(load.hop.owner)}"
+def _manual_expression(load: Load, names: list[str]) -> str:
+    """``Review.objects.filter(product=product)``: the lookup by hand, as the message shows it."""
+    backlink, _ = _backlink(load, names)
+    row = _row(load.hop.owner)
+    return f"{_manager(load.hop.related)}.filter({backlink or '...'}={row})"
 
 
 def _row(model: Model) -> str:

@@ -20,7 +20,7 @@ prefetch, or another load's queries when loads chain: ``listing.product.brand``)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -92,7 +92,6 @@ class Load:
     origin: Origin | None = None
     lazy_parent: tuple[Model, str] | None = None
     owners: int = 0  # distinct owner rows the group's queries were for
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def relation(self) -> str:

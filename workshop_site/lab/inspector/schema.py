@@ -69,6 +69,17 @@ class Schema:
                     return near.table, Hop(near_model, accessor, far_model, many=not back.unique)
         return None
 
+    def single_valued(self, select: Select) -> list[tuple[str, list[str]]]:
+        """Each alias of ``select`` that its base rows reach through single-valued joins
+        (``select_related``), with its path: ``[("shop_listing", []), ("shop_product",
+        ["product"])]``."""
+        found: list[tuple[str, list[str]]] = [(select.alias, [])]
+        for join in select.joins:
+            hops = self.path_to(select, join.alias)
+            if hops and not any(hop.many for hop in hops):
+                found.append((join.alias, [hop.accessor for hop in hops]))
+        return found
+
     def path_to(self, select: Select, alias: str) -> tuple[Hop, ...] | None:
         """The relations from ``select``'s base table to ``alias``, following its joins
         (``select_related("listing__product")`` joins shop_listing then shop_product)."""

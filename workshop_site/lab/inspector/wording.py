@@ -9,6 +9,7 @@ rows came from, and leaves the fix to the learner (and to ``lab.hint``).
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 from workshop_site.lab.capture import Source
@@ -67,18 +68,17 @@ def expression(load: Load, route: Route) -> str:
         if step.many and number < len(steps):
             parts = [verbose(step.hop.related)]
     text = ".".join(parts)
-    if load.manual:
-        return f"{load.hop.related.__name__}.objects.filter(...) per {verbose(load.hop.owner)}"
+    first = re.search(r"\.(first|last|latest|earliest)\(", load.group.code)
     suffix = {
         "count": ".count()",
         "exists": ".exists()",
         "aggregate": ".aggregate(...)",
-        "first": ".first()",
+        "first": f".{first[1] if first else 'first'}()",
         "get": ".get(...)",
     }
     if load.filters:
         text += ".filter(...)"
-    if load.ordering and load.shape not in ("first",):
+    if load.ordering and not (load.shape == "first" and _by_pk_only(load)):
         text += ".order_by(...)"
     if load.shape in suffix:
         return text + suffix[load.shape]
@@ -87,6 +87,13 @@ def expression(load: Load, route: Route) -> str:
     if load.kind in ("reverse", "many_to_many") and not (load.filters or load.ordering):
         return text + ".all()"
     return text
+
+
+def _by_pk_only(load: Load) -> bool:
+    """``.first()``/``.last()`` on an unordered queryset order by the primary key."""
+    pk = load.hop.related._meta.pk
+    ordering = load.ordering or ()
+    return len(ordering) == 1 and pk is not None and ordering[0].column.name == pk.column
 
 
 def message(
@@ -110,6 +117,8 @@ def message(
         said.text(" looks up each ").code(load.hop.related.__name__)
         said.text(" by ").code(f"{owner}.{_attname(load)}")
         said.text(" instead of following ").code(f"{owner}.{load.hop.accessor}").text(".")
+    elif load.manual and read is not None and read.was:
+        said.text(" runs ").code(read.was).text(f" for each {owner}.")
     elif load.prefetched and (load.filters or load.ordering):
         method = "a .filter()" if load.filters else "an .order_by()"
         said.text(" calls ").code(expr).text(f"; {method} on a related manager ignores ")
@@ -128,15 +137,15 @@ def message(
         if fix.only is not None:
             said.text(", in place of its only()/defer()")
         elif fix.load_deferred:
-            said.text(" (or drop its only()/defer())")
+            said.text(", or drop its only()/defer()")
         if read is not None:
             said.text(", then read ").code(read.now)
-            if read.was:
+            if read.was and not load.manual:
                 said.text(" instead of ").code(read.was)
         said.text(".")
         if peers:
             said.text(" Or ").code(".fetch_mode(FETCH_PEERS)").text(
-                " on that queryset: each relation is then loaded for all its rows at once."
+                " on that queryset: the first read then loads it for all the rows at once."
             )
     if hint:
         said.text(" Hint: ").text(hint).text(".")
