@@ -82,7 +82,7 @@ def test_a_dropped_select_related_makes_the_one_line_pin_fail(client, seeded):
             pin()
     message = str(failure.value)
     assert "expected 3 queries before growing the data, got 15" in message
-    assert 'select_related("listing__product")' in message
+    assert 'prefetch_related("lines__listing__product")' in message
 
 
 def test_the_product_list_record_has_3_queries_and_a_lost_prefetch_makes_12(
