@@ -286,3 +286,15 @@ def test_split_top_level_skips_parentheses_and_quotes():
         ('"x, y"', 12),
         ("d", 20),
     ]
+
+
+def test_postgresql_casts_a_text_column_for_like():
+    select = parse(
+        'SELECT "shop_review"."id" FROM "shop_review" WHERE ("shop_review"."product_id" = %s '
+        'AND "shop_review"."text"::text LIKE %s)'
+    )
+    assert select is not None and select.unread == ()
+    assert [(c.column.name, c.op) for c in select.conditions] == [
+        ("product_id", "="),
+        ("text", "LIKE"),
+    ]

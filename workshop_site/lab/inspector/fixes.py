@@ -569,6 +569,8 @@ def _lookups(load: Load) -> Lookups | None:
     when a condition can't be written as a lookup."""
     if load.select is None:
         return ()
+    if load.select.unread:
+        return None  # a condition the SQL reader could not read
     alias = load.select.alias
     lookups = []
     for condition in load.filters:

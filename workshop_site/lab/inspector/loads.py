@@ -157,7 +157,7 @@ def _classify(group: Group, queries: list[Query]) -> Load | None:
         load.lazy_parent = lazy.parent
         load.owners = owners
         return load
-    if select is None or select.grouped or select.unread:
+    if select is None or select.grouped:
         return None
     return _related_manager(group, select, queries) or _lookup(group, select, queries)
 
@@ -304,7 +304,7 @@ def _lookup(group: Group, select: Select, queries: list[Query]) -> Load | None:
     if model is None or select.joins or not code:
         return None
     link = _link(group, select, select.alias)
-    if link is None or len(select.conditions) != 1:
+    if link is None or len(select.conditions) != 1 or select.unread:
         return None
     target = field_for_column(model, link.column.name)
     if target is None or not (target.primary_key or target.unique):

@@ -41,8 +41,9 @@ _AGGREGATE = re.compile(
     r"^(?P<function>COUNT|SUM|AVG|MIN|MAX)\((?P<distinct>DISTINCT )?(?P<arg>.+)\)$", re.S
 )
 _COLUMN_TEXT = rf"\(?{_NAME}\.{_NAME}\)?"
+# PostgreSQL casts a text column for LIKE: "t"."c"::text LIKE %s
 _CONDITION = re.compile(
-    rf"^{_COLUMN_TEXT} (?P<op>=|<>|!=|>=|<=|>|<|IN|LIKE|BETWEEN) (?P<value>.+)$", re.S
+    rf"^{_COLUMN_TEXT}(?:::\w+)? (?P<op>=|<>|!=|>=|<=|>|<|IN|LIKE|BETWEEN) (?P<value>.+)$", re.S
 )
 # PostgreSQL's case-insensitive lookups: UPPER("t"."c"::text) LIKE UPPER(%s)
 _UPPER_LIKE = re.compile(rf"^UPPER\({_NAME}\.{_NAME}::text\) LIKE UPPER\(%s\)$")
