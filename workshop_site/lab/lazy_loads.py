@@ -15,6 +15,10 @@ every one of them still calls its mode's ``fetch``. The wrappers are installed b
 first recording (in any thread), removed by the last, and put back in ``finally``;
 threads with no recording open call straight through.
 
+Django's ``track_peers`` (each instance keeping weak references to the rows of its
+queryset) stays off: the inspector finds a load's rows from the log, and
+``benchmarks/capture_overhead.py`` prints what turning it on would cost.
+
 Reverse foreign keys and many-to-many relations go through related managers, not fetch
 modes: the SQL reader (``inspector/``) still names those.
 """

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "Aggregate",
@@ -152,6 +153,7 @@ class Select:
         )
 
 
+@lru_cache(maxsize=4096)  # an N+1 repeats one statement: read it once
 def parse(sql: str) -> Select | None:
     """The :class:`Select` in ``sql``, or None when it is not a SELECT of Django's shape
     (an INSERT, a subquery in FROM, a UNION, raw SQL ...)."""
