@@ -9,8 +9,9 @@ Each finding carries a :class:`Fix` that can be applied to the queryset
 
 Modules, one job each: ``sql`` (reading Django's SELECTs, pure), ``schema`` (tables and
 columns to models and relations), ``loads`` (groups of queries to relation loads),
-``routes`` (chains back to the loop's queryset), ``fixes`` (the fix as data), ``wording``
-(the messages), ``mode`` (lesson or exercise), ``findings`` (``diagnose``).
+``routes`` (chains back to the loop's queryset), ``fixes`` (the fix as data), ``plans``
+(one fix per queryset), ``wording`` (the messages), ``mode`` (lesson or exercise),
+``findings`` (``diagnose``).
 """
 
 from workshop_site.lab.inspector.findings import KINDS, Finding, diagnose

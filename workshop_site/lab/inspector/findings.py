@@ -2,8 +2,8 @@
 
 The steps, one module each: ``loads`` groups the queries and reads what each group
 loads (asking Django's fetch modes, or the SQL), ``routes`` links chains back to the
-queryset the loop started with, ``fixes`` builds one fix per queryset, and ``wording``
-says it.
+queryset the loop started with, ``plans`` builds one fix per queryset (``fixes``: the
+fix as data), and ``wording`` says it.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from workshop_site.lab.capture import QueryLog, Source
-from workshop_site.lab.inspector.fixes import Fix, Read, plan
+from workshop_site.lab.inspector.fixes import Fix, Read
 from workshop_site.lab.inspector.loads import Load, loads
 from workshop_site.lab.inspector.mode import in_exercise_mode
+from workshop_site.lab.inspector.plans import plan
 from workshop_site.lab.inspector.routes import Route, route
 from workshop_site.lab.inspector.wording import message
 
