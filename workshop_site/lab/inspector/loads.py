@@ -35,7 +35,7 @@ from workshop_site.lab.inspector.schema import (
 )
 from workshop_site.lab.inspector.sql import Condition, Order, Select, parse
 
-__all__ = ["Group", "Load", "Origin", "loads"]
+__all__ = ["MISSING", "Group", "Load", "Origin", "loads", "parameter"]
 
 # Django's `.get()` asks for 21 rows to say "more than 20" in MultipleObjectsReturned.
 _GET_LIMIT = 21
@@ -186,11 +186,21 @@ def _link(group: Group, select: Select, alias: str) -> Condition | None:
     return best[1] if best else None
 
 
-def _param(query: Query, position: int) -> Any:
+#: What :func:`parameter` returns for a parameter the query does not have.
+MISSING = object()
+
+
+def parameter(query: Query, position: int) -> Any:
+    """The value of the query's ``position``-th parameter, or :data:`MISSING`."""
     try:
-        value = query.params[position]
+        return query.params[position]
     except (IndexError, KeyError, TypeError):
-        return None
+        return MISSING
+
+
+def _param(query: Query, position: int) -> Any:
+    """The parameter as a set member: hashable, or its repr."""
+    value = parameter(query, position)
     try:
         hash(value)
     except TypeError:

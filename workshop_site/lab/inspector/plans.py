@@ -24,7 +24,7 @@ from workshop_site.lab.inspector.fixes import (
     Read,
     manager_code,
 )
-from workshop_site.lab.inspector.loads import Load
+from workshop_site.lab.inspector.loads import MISSING, Load, parameter
 from workshop_site.lab.inspector.routes import Route, Step
 from workshop_site.lab.inspector.schema import (
     Model,
@@ -370,26 +370,16 @@ def _lookup(load: Load, condition: Condition) -> tuple[str, Any] | None:
         return name, condition.value == "TRUE"
     values = []
     for position in condition.params:
-        found = {_plain(_param(query, position)) for query in load.group.queries}
+        found = {_plain(parameter(query, position)) for query in load.group.queries}
         if len(found) != 1:
             return None
         value = found.pop()
-        if value is _UNKNOWN:
+        if value is MISSING:
             return None
         values.append(value)
     if condition.op == "IN":
         return f"{name}{suffix}", values
     return (f"{name}{suffix}", values[0]) if len(values) == 1 else None
-
-
-_UNKNOWN = object()
-
-
-def _param(query: Any, position: int) -> Any:
-    try:
-        return query.params[position]
-    except (IndexError, KeyError, TypeError):
-        return _UNKNOWN
 
 
 def _plain(value: Any) -> Any:
@@ -402,7 +392,7 @@ def _plain(value: Any) -> Any:
         return float(value)
     if isinstance(value, Decimal):
         return value
-    return _UNKNOWN
+    return MISSING
 
 
 def _ordering(load: Load) -> tuple[str, ...] | None:
