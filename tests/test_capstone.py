@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 
 from workshop_site.grading.exercises import ex10
-from workshop_site.lab.diagnose import diagnose
+from workshop_site.lab.inspector import diagnose
 from workshop_site.lab.request_trace import trace
 from workshop_site.lab.visitors import MIX as SHOP_MIX
 from workshop_site.lab.visitors import plan as plan_traffic

@@ -7,6 +7,7 @@ import re
 from workshop_site import lab
 from workshop_site.lab.capture import QueryLog, queries
 from workshop_site.lab.display import format_sql, html_report, short_sql, text_report
+from workshop_site.lab.inspector import mode
 from workshop_site.shop.models import Customer
 
 
@@ -41,6 +42,7 @@ def test_text_names_the_n_plus_one_and_its_fix(seeded):
     assert "N+1:" in text
     assert "✗ Customer.address: 6 similar queries, one per customer" in text
     assert 'select_related("address")' in text
+    assert "`" not in text  # plain text: no markdown backticks
     assert re.search(r"\s6×\s+test_display\.py:\d+\s+SELECT … FROM \"shop_address\"", text)
 
 
@@ -57,11 +59,20 @@ def test_html_summary_findings_and_collapsed_formatted_queries(seeded):
     assert "<b>7</b> queries" in page
     assert "N+1 found" in page
     assert "<b>Customer.address</b> (forward)" in page
-    assert "<code>select_related(&quot;address&quot;)</code>" in page
+    assert "<code>.select_related(&quot;address&quot;)</code>" in page
     assert page.count("<li><small>") == 7  # every query, inside...
     assert "<details><summary>All 7 queries</summary>" in page  # ...a collapsed list
     assert "WHERE &quot;shop_address&quot;.&quot;id&quot; = %s\nLIMIT 21" in page  # sqlparse
     assert log._repr_html_() == page
+
+
+def test_exercise_mode_shows_the_finding_without_its_fix(seeded):
+    with mode(exercise=True):
+        text, page = text_report(n_plus_one()), html_report(n_plus_one())
+    assert "✗ Customer.address: 6 similar queries, one per customer" in text
+    assert "select_related" not in text
+    assert "select_related" not in page
+    assert "<b>Customer.address</b> (forward)" in page
 
 
 def test_html_caps_the_list_but_says_where_the_rest_is(seeded):

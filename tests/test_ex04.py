@@ -189,7 +189,7 @@ def test_04_3_rejects_filter_after_prefetch_and_names_the_trap():
         "04.3",
         good_reviews_trap,
         "scaling",
-        "calls `product.reviews.filter(...)`",
-        'a `.filter()` on a related manager ignores the earlier `prefetch_related("reviews")`',
+        "calls product.reviews.filter(...)",
+        'a .filter() on a related manager ignores the earlier prefetch_related("reviews")',
         'Prefetch("reviews", queryset=Review.objects.filter(rating__gte=4)',
     )

@@ -57,7 +57,7 @@ def test_05_1_rejects_the_order_history_method_which_stops_at_the_product():
         lambda: shipments(_paid().select_related("customer__address").optimize_for_history()),
         "scaling",
         "one per product",
-        'select_related("brand")',
+        'select_related("listing__product__brand")',
     )
 
 

@@ -133,9 +133,9 @@ def test_06_2_rejects_only_without_the_slug_get_absolute_url_reads():
         "06.2",
         lambda: _public().select_related("brand").only("title", "brand__name"),
         "scaling",
-        "`get_absolute_url`",
+        "(in get_absolute_url)",
         "which the queryset deferred",
-        'adding "slug"',
+        'only("title", "brand", "brand__name", "slug")',
     )
 
 

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from workshop_site.lab.deploys import bad_deploy
-from workshop_site.lab.diagnose import diagnose
+from workshop_site.lab.inspector import diagnose
 from workshop_site.lab.probes import peak_memory
 from workshop_site.lessons import composing as lesson
 from workshop_site.shop import views
@@ -61,7 +61,7 @@ def test_the_inspector_names_the_four_relations_of_a_card(recorded, seeded):
         'select_related("product__brand")'
         '.prefetch_related("product__images", "product__categories")'
     )
-    assert all(finding.fix == fix for finding in findings), [f.fix for f in findings]
+    assert all(str(finding.fix) == fix for finding in findings), [str(f.fix) for f in findings]
     relations = {finding.relation for finding in findings}
     assert relations == {
         "Listing.product",

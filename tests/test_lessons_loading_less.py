@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import FieldError
 
 from workshop_site.grading.sandbox import run
-from workshop_site.lab.diagnose import diagnose
+from workshop_site.lab.inspector import diagnose
 from workshop_site.lab.probes import peak_memory
 from workshop_site.lessons import loading_less as lesson
 from workshop_site.shop.models import Product

@@ -16,7 +16,7 @@ from django.db.models import FETCH_PEERS
 from django.utils.deprecation import RemovedInDjango2028Warning
 
 from workshop_site.lab.capture import queries
-from workshop_site.lab.diagnose import diagnose
+from workshop_site.lab.inspector import diagnose
 from workshop_site.lessons import n_plus_one as lesson
 from workshop_site.shop.models import Category, Customer, Listing, Order, Product, Review
 
@@ -43,7 +43,7 @@ def test_the_inspector_names_the_relation_and_the_fix(recorded, seeded):
     _, log = recorded(lesson.welcome_letters_naive)
     (finding,) = diagnose(log)
     assert finding.relation == "Customer.address"
-    assert finding.fix == 'select_related("address")'
+    assert str(finding.fix) == 'select_related("address")'
     assert finding.count == Customer.objects.count()
     assert finding.source.function == "welcome_letters_naive"
 

@@ -83,7 +83,7 @@ def test_a_dropped_select_related_makes_the_one_line_pin_fail(client, seeded):
             pin()
     message = str(failure.value)
     assert "expected 3 queries before growing the data, got 15" in message
-    assert 'select_related("listing__product")' in message
+    assert 'prefetch_related("lines__listing__product")' in message
 
 
 @pytest.mark.slow

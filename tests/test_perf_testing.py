@@ -45,7 +45,7 @@ def test_a_count_that_grows_fails_with_both_counts_and_the_n_plus_one(customer):
     assert message.startswith(
         "the code under test: 2 queries, then 22 after grow added rows — the count grows"
     )
-    assert "21 similar queries, one per order — `shop/models.py" in message
+    assert "21 similar queries, one per order: shop/models.py" in message
     assert "order.lines.all()" in message
     assert 'prefetch_related("lines")' in message
 

@@ -22,7 +22,7 @@ from django.db.models import query as django_query
 
 from workshop_site.lab import capture
 from workshop_site.lab.capture import QueryLog
-from workshop_site.lab.diagnose import diagnose
+from workshop_site.lab.inspector import diagnose
 
 __all__ = ["FlatCounts", "assert_queries_flat", "forbid_lazy_loads"]
 

@@ -421,13 +421,16 @@ def insert_rows(
 
 
 def _reset_sequences(using: str) -> None:
-    """PostgreSQL keeps id sequences apart from the rows: move them past the seeded ids."""
+    """PostgreSQL keeps id sequences apart from the rows: move them past the seeded ids.
+
+    The many-to-many tables' too: with theirs left at 1, ``product.categories.add(...)``
+    collides with a seeded row and, as ``add()`` ignores conflicts, adds nothing."""
     from django.apps import apps
     from django.core.management.color import no_style
 
     connection = connections[using]
     statements = connection.ops.sequence_reset_sql(
-        no_style(), list(apps.get_app_config("shop").get_models())
+        no_style(), list(apps.get_app_config("shop").get_models(include_auto_created=True))
     )
     if statements:
         with connection.cursor() as cursor:

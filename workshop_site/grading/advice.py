@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workshop_site.lab.capture import Query, QueryLog
-from workshop_site.lab.diagnose import diagnose
+from workshop_site.lab.inspector import diagnose
 
 __all__ = ["explain", "short_sql", "list_queries"]
 

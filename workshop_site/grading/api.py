@@ -10,6 +10,7 @@ from workshop_site.grading.output import show
 from workshop_site.grading.progress import ProgressTable, progress, progress_file, record
 from workshop_site.grading.registry import lesson_exercises
 from workshop_site.grading.sandbox import prepare
+from workshop_site.lab.inspector import exercise_mode
 
 __all__ = ["check", "exercises"]
 
@@ -28,7 +29,11 @@ def check(exercise_id: str, fn: Callable[[], Any], /) -> None:
 
 def exercises(lesson: str | int) -> ProgressTable:
     """The exercises of ``lesson`` and your progress on them; also builds their grading
-    data now (once per machine), so that no check waits for it later."""
+    data now (once per machine), so that no check waits for it later.
+
+    From then on this kernel's query inspector names each N+1 without its fix: finding
+    the fix is the exercise (``lab.hint`` gives it when asked)."""
     declared = lesson_exercises(lesson)
+    exercise_mode(True)
     prepare({size for exercise in declared for size in exercise.sizes})
     return progress(lesson)

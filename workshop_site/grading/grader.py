@@ -22,7 +22,7 @@ from workshop_site.grading.problems import PROBLEMS, Problem
 from workshop_site.grading.registry import UnknownExercise, get
 from workshop_site.grading.sandbox import Run
 from workshop_site.grading.verdict import Verdict
-from workshop_site.lab.diagnose import diagnose
+from workshop_site.lab.inspector import diagnose
 from workshop_site.words import plural
 
 __all__ = ["grade"]

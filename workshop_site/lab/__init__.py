@@ -8,8 +8,6 @@ a small module with one job, named for that job; ``_EXPORTS`` says which.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import Any
 
 _EXPORTS: dict[str, str] = {
@@ -23,9 +21,9 @@ _EXPORTS: dict[str, str] = {
     "QueryLog": "capture",
     "Query": "capture",
     "Source": "capture",
-    # diagnose: name the N+1 and the fix
-    "diagnose": "diagnose",
-    "Finding": "diagnose",
+    # inspector: name the N+1 and the fix
+    "diagnose": "inspector",
+    "Finding": "inspector",
     # measure and plot against row count
     "compare": "measure",
     "compare_databases": "across_databases",
@@ -78,17 +76,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return __all__
-
-
-# Until issue 18 renames lab/diagnose.py: importing that submodule binds it as
-# ``lab.diagnose``, hiding the exported function of the same name. Only that name is
-# guarded; delete this class and the line after it with the rename (every other module is
-# named for its job, and no other submodule shares its name with an export).
-class _UntilDiagnoseIsRenamed(types.ModuleType):
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "diagnose" and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _UntilDiagnoseIsRenamed

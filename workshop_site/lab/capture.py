@@ -9,9 +9,11 @@ sequence: ``len(q)``, ``q[0]``, iteration) with three differences that matter he
   library, site-packages and the lab/grading helpers — the notebook line, or a line of
   the shop's own ``models.py`` when a property lazy-loads;
 - queries are grouped like Django Debug Toolbar's SQL panel: duplicates (same SQL, same
-  parameters) and similar queries (same SQL, other parameters: the N+1 signal).
+  parameters) and similar queries (same SQL, other parameters: the N+1 signal);
+- a query run by a lazy load (``customer.address``, a deferred field) knows which one:
+  Django 6.1's fetch modes are asked while the block runs (``lazy_loads.py``).
 
-The recorder only appends a small record per query; naming N+1s (``diagnose.py``) and
+The recorder only appends a small record per query; naming N+1s (``inspector/``) and
 formatting (``display.py``) happen when the log is shown. Simulated latency
 (``latency.py``) counts as database time, and the log says it was on.
 """
@@ -33,10 +35,12 @@ from typing import TYPE_CHECKING, Any, overload
 import django
 from django.db import connections
 
+from workshop_site.lab import lazy_loads
+from workshop_site.lab.lazy_loads import LazyLoad
 from workshop_site.lab.network_delay import CONTEXT_MS, CONTEXT_SLEPT
 
 if TYPE_CHECKING:
-    from workshop_site.lab.diagnose import Finding
+    from workshop_site.lab.inspector import Finding
 
 __all__ = ["Query", "QueryLog", "Source", "queries", "find_source"]
 
@@ -138,6 +142,8 @@ class Query:
     alias: str = "default"
     many: bool = False
     error: str | None = None
+    #: The lazy load (relation or deferred field) that ran this query, if one did.
+    lazy: LazyLoad | None = None
 
     @property
     def duplicate_key(self) -> tuple[str, str]:
@@ -176,7 +182,7 @@ class QueryLog(Sequence[Query]):
         return iter(self.queries)
 
     @property
-    def count(self) -> int:  # type: ignore[override]  # a count, as a property
+    def count(self) -> int:  # type: ignore[override]  # CaptureQueriesContext has no count()
         return len(self.queries)
 
     @property
@@ -207,7 +213,7 @@ class QueryLog(Sequence[Query]):
 
     def findings(self, *, threshold: int = 3) -> list[Finding]:
         """The N+1 patterns in this log, each with the relation and the fix to try."""
-        from workshop_site.lab.diagnose import diagnose
+        from workshop_site.lab.inspector import diagnose
 
         return diagnose(self, threshold=threshold)
 
@@ -256,6 +262,7 @@ class _Recorder:
                     alias=self.alias,
                     many=many,
                     error=error,
+                    lazy=lazy_loads.current(),
                 )
             )
             latency_ms = context.get(CONTEXT_MS)
@@ -265,10 +272,12 @@ class _Recorder:
 
 @contextmanager
 def queries(*, using: str | Sequence[str] = "default") -> Iterator[QueryLog]:
-    """Record every query run on database ``using`` (or several) inside the block."""
+    """Record every query run on database ``using`` (or several) inside the block, with
+    the line that ran it and, for a lazy load, the relation or field it loaded."""
     aliases = [using] if isinstance(using, str) else list(using)
     log = QueryLog()
     with ExitStack() as stack:
+        stack.enter_context(lazy_loads.recording())
         for alias in aliases:
             stack.enter_context(connections[alias].execute_wrapper(_Recorder(log, alias)))
         log.started = time.perf_counter()

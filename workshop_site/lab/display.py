@@ -16,7 +16,7 @@ from functools import lru_cache
 import sqlparse
 
 from workshop_site.lab.capture import Query, QueryLog, Source
-from workshop_site.lab.diagnose import Finding, diagnose
+from workshop_site.lab.inspector import Finding, diagnose
 
 __all__ = ["html_report", "text_report", "format_sql", "short_sql"]
 
@@ -29,7 +29,7 @@ _SELECT_LIST = re.compile(r"^SELECT (?P<columns>.+?) FROM ", re.S)
 _LONG_IN = re.compile(r"IN \((?:%s, ){20,}%s\)")
 
 
-def _short_in(match: re.Match) -> str:
+def _short_in(match: re.Match[str]) -> str:
     return f"IN (%s, %s, %s /* … {match.group(0).count('%s'):,} parameters in all */)"
 
 
@@ -144,17 +144,11 @@ def _code(text: str) -> str:
     return f"<code>{html.escape(text)}</code>"
 
 
-def _markdown_code(text: str) -> str:
-    """The findings' messages mark code with backticks; show it as <code>."""
-    pieces = html.escape(text).split("`")
-    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(pieces))
-
-
 def _html_findings(findings: list[Finding], similar: list[list[Query]], threshold: int) -> str:
     if findings:
         items = "".join(
             f"<li><b>{html.escape(f.relation)}</b> ({html.escape(f.kind.replace('_', ' '))}): "
-            f"{_markdown_code(f.message)}<br>fix: {_code(f.fix)}</li>"
+            f"{f.html}</li>"
             for f in findings
         )
         return (

@@ -21,7 +21,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from workshop_site.lab.capture import queries
-from workshop_site.lab.diagnose import diagnose
+from workshop_site.lab.inspector import diagnose
 from workshop_site.lab.probes import best_time
 
 __all__ = [
