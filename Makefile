@@ -35,7 +35,7 @@ lint: install
 test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# exercises/NN_*.ipynb from solutions/NN_*.ipynb (answers replaced by stubs); the test
+# exercises/NN_*_exercises.ipynb from solutions/NN_*_solutions.ipynb (answers replaced by stubs); the test
 # suite fails when they are out of date. See docs/grading.md.
 exercises: install
 	$(PY) -m workshop_site.grading.generate
