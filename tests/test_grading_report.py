@@ -62,6 +62,25 @@ def test_live_reads_progress_files_from_home_folders(tmp_path):
     assert f"bob on 01.1 (3 attempts, last: {grows})" in summary
 
 
+def test_the_live_report_survives_a_bad_file_and_names_it(tmp_path):
+    home = tmp_path / "home"
+    _write_progress(home / "alice" / "progress.jsonl", [_check("00.1", "pass")])
+    damaged = home / "bob" / "progress.jsonl"
+    _write_progress(damaged, [_check("00.1", "fail", "wrong result")])
+    with damaged.open("ab") as file:
+        file.write(b'{"event": "check", "exercise": "00.1", "status": "pa\xff\xfe\n')
+        file.write(b'{"event": "check", "exercise": "0x.1", "status": "fail"}\n')
+    unreadable = home / "carol" / "progress.jsonl"
+    unreadable.mkdir(parents=True)
+    report = live([str(home / "*" / "progress.jsonl")])
+    assert report.cell("alice", "00.1").status == "pass"
+    assert report.cell("bob", "00.1").status == "fail"
+    summary = report.summary()
+    assert f"1 damaged line in {damaged}" in summary
+    assert f"{unreadable}: not read" in summary
+    assert "read 3 progress files" in summary
+
+
 def test_the_command_writes_a_csv(tmp_path, capsys):
     _write_progress(tmp_path / "carol" / "progress.jsonl", [_check("00.1", "pass")])
     out = tmp_path / "out.csv"
