@@ -12,6 +12,7 @@ from workshop_site.grading.progress import ProgressTable, progress, progress_fil
 from workshop_site.grading.registry import lesson_exercises
 from workshop_site.grading.sandbox import prepare
 from workshop_site.grading.verdict import Verdict
+from workshop_site.lab.boot import require_started
 
 __all__ = ["check", "exercises"]
 
@@ -48,6 +49,7 @@ def _printable(verdict: Verdict) -> Verdict:
 def exercises(lesson: str | int) -> ProgressTable:
     """The exercises of ``lesson`` and your progress on them; also builds their grading
     data now (once per machine), so that no check waits for it later."""
+    require_started("lab.exercises()")
     declared = lesson_exercises(lesson)
     prepare({size for exercise in declared for size in exercise.sizes})
     return progress(lesson)

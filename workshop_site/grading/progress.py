@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from workshop_site.lab.boot import require_started
 from workshop_site.lab.workspace import workspace
 
 __all__ = [
@@ -292,6 +293,7 @@ class ProgressTable:
 
 def progress(lesson: str | int | None = None) -> ProgressTable:
     """Your exercises (one lesson's, or all): passed / attempted / not tried."""
+    require_started("lab.progress()")
     from workshop_site.grading.registry import all_exercises, lesson_exercises, lesson_number
 
     declared = lesson_exercises(lesson) if lesson is not None else all_exercises().values()

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, overload
 import django
 from django.db import connections
 
+from workshop_site.lab.boot import require_started
 from workshop_site.lab.latency import CONTEXT_MS, CONTEXT_SLEPT
 
 if TYPE_CHECKING:
@@ -266,6 +267,7 @@ class _Recorder:
 @contextmanager
 def queries(*, using: str | Sequence[str] = "default") -> Iterator[QueryLog]:
     """Record every query run on database ``using`` (or several) inside the block."""
+    require_started("lab.queries()")
     aliases = [using] if isinstance(using, str) else list(using)
     log = QueryLog()
     with ExitStack() as stack:

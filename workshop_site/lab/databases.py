@@ -7,6 +7,12 @@ wherever a fresh one is needed: each kernel's own database (``boot``), the data 
 migrations, the seeding code and Django's version, so a change to any of them builds a
 new one instead of reusing a stale one.
 
+A build or a copy writes under a name of its own (``building-<owner>-...``,
+``partial-<owner>-...``, see ``leftovers``) and renames when complete: another kernel
+never sees half a database, a failed one is removed at once, and one killed midway is
+removed by the next ``lab.start()``. A full disk or a read-only workspace is reported in
+one line (``WorkspaceError``) naming the folder and the fix.
+
 Databases are named by SQLite file paths. On PostgreSQL (``DATABASE_URL``) the same
 calls work: a path stands for the database named after its file name
 (:func:`postgres_name`), a copy is ``CREATE DATABASE ... TEMPLATE ...`` (PostgreSQL's own
@@ -26,7 +32,8 @@ from pathlib import Path
 import django
 from django.db import connections
 
-from workshop_site.lab.workspace import workspace
+from workshop_site.lab.leftovers import owned_pid, owner_tag, process_gone
+from workshop_site.lab.workspace import workspace, workspace_error
 
 __all__ = [
     "template",
@@ -35,6 +42,7 @@ __all__ = [
     "database_exists",
     "pointed_at",
     "postgres_name",
+    "prune_databases",
     "schema_key",
 ]
 
@@ -116,11 +124,27 @@ def pointed_at(path: Path | str, *, using: str = "default") -> Iterator[None]:
 
 
 def _build(path: Path, *, size: int, seed: int, progress: bool, using: str) -> None:
+    building = path.with_name(f"building-{owner_tag()}-{path.name}")
+    try:
+        _migrate_and_seed(building, size=size, seed=seed, progress=progress, using=using)
+    except BaseException as exc:  # a full disk, Ctrl-C...: leave nothing half built
+        connections[using].close()
+        try:
+            drop_database(building, using=using)
+        except Exception as cleanup:
+            exc.add_note(f"and {building} could not be removed: {cleanup}")
+        problem = None if _is_postgres(using) else workspace_error(exc, path.parent)
+        if problem is not None:
+            raise problem from None
+        raise
+    _publish(building, path, using=using)
+
+
+def _migrate_and_seed(building: Path, *, size: int, seed: int, progress: bool, using: str) -> None:
     from django.core.management import call_command
 
     from workshop_site.seed import seed as seed_rows
 
-    building = path.with_name(f"{path.name}.{os.getpid()}.building")
     drop_database(building, using=using)
     if _is_postgres(using):
         qn = connections[using].ops.quote_name
@@ -129,6 +153,9 @@ def _build(path: Path, *, size: int, seed: int, progress: bool, using: str) -> N
     with pointed_at(building, using=using):
         call_command("migrate", verbosity=0, interactive=False, database=using)
         seed_rows(size=size, seed=seed, progress=progress, using=using)
+
+
+def _publish(building: Path, path: Path, *, using: str) -> None:
     # Atomic: another kernel building the same template at the same time is harmless.
     if _is_postgres(using):
         qn = connections[using].ops.quote_name
@@ -147,7 +174,10 @@ def _build(path: Path, *, size: int, seed: int, progress: bool, using: str) -> N
 def template(*, size: int, seed: int, progress: bool = True, using: str = "default") -> Path:
     """The cached seeded database for ``(size, seed)``, built if missing."""
     folder = workspace() / "templates"
-    folder.mkdir(exist_ok=True)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise workspace_error(exc, folder) or exc from None
     path = folder / f"shop-{schema_key()}-size{size}-seed{seed}.sqlite3"
     if not database_exists(path, using=using):
         _build(path, size=size, seed=seed, progress=progress, using=using)
@@ -172,9 +202,35 @@ def copy_database(source: Path | str, target: Path | str, *, using: str = "defau
             )
         return
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
-    shutil.copyfile(source, partial)
-    os.replace(partial, target)
+    partial = target.with_name(f"partial-{owner_tag()}-{target.name}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, partial)
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise workspace_error(exc, target.parent) or exc from None
     for suffix in ("-wal", "-shm", "-journal"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
+
+
+def prune_databases(*, using: str = "default") -> list[str]:
+    """On PostgreSQL, drop the databases this user's dead processes on this host left
+    (a killed kernel's, a killed build's, ``compare()``'s); return their names."""
+    if not _is_postgres(using):
+        return []
+    with _server_cursor(using) as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE 'ws\\_%%'")
+        names = [row[0] for row in cursor.fetchall()]
+    dropped = []
+    qn = connections[using].ops.quote_name
+    for name in names:
+        pid = owned_pid(name.removeprefix("ws_"), separator="_")
+        # A database has no "last written" time to compare with: only a process that is
+        # gone counts (one whose id was reused keeps its database until it is gone too).
+        if pid is None or pid == os.getpid() or not process_gone(pid, last_written=float("inf")):
+            continue
+        with _server_cursor(using) as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {qn(name)} WITH (FORCE)")
+        dropped.append(name)
+    return dropped

@@ -26,7 +26,6 @@ Honest numbers:
 from __future__ import annotations
 
 import gc
-import os
 import reprlib
 import statistics
 import time
@@ -39,7 +38,7 @@ from typing import Any
 
 import pandas as pd
 
-from workshop_site.lab.boot import DEFAULT_SEED
+from workshop_site.lab.boot import DEFAULT_SEED, require_started
 from workshop_site.lab.capture import queries
 
 __all__ = ["compare", "ResultMismatchWarning", "COLUMNS"]
@@ -81,6 +80,7 @@ def compare(
     ``peak_memory_kb`` (NaN otherwise). Columns: ``variant, rows, queries, db_time_ms,
     wall_time_ms, peak_memory_kb, runs, matches_first, latency_ms``.
     """
+    require_started("lab.compare()")
     _check_arguments(variants, sizes, repeat, budget)
     from django.db import connections
     from tqdm.auto import tqdm
@@ -136,10 +136,6 @@ def _check_arguments(
 
 
 def _check_connection(connection: Any) -> None:
-    from django.apps import apps
-
-    if not apps.ready:
-        raise RuntimeError("compare() needs the shop: run lab.start() first")
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         raise RuntimeError(
             "compare() runs each size on a copy of a seeded database file; the default "
@@ -153,9 +149,11 @@ def _check_connection(connection: Any) -> None:
 
 
 def _scratch_path(size: int) -> Path:
+    from workshop_site.lab.leftovers import owner_tag
     from workshop_site.lab.workspace import workspace
 
-    return workspace() / "kernels" / f"compare-{os.getpid()}-size{size}.sqlite3"
+    # Named for its owner: the next lab.start() removes it if this kernel is killed.
+    return workspace() / "kernels" / f"compare-{owner_tag()}-size{size}.sqlite3"
 
 
 # -- one variant at one size -----------------------------------------------------------
