@@ -25,12 +25,13 @@ import hashlib
 import os
 import re
 import shutil
+import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import django
-from django.db import connections
+from django.db import OperationalError, connections
 
 from workshop_site.lab.leftovers import owned_pid, owner_tag, process_gone
 from workshop_site.lab.workspace import workspace, workspace_error
@@ -40,6 +41,7 @@ __all__ = [
     "copy_database",
     "drop_database",
     "database_exists",
+    "DatabaseUnreachable",
     "pointed_at",
     "postgres_name",
     "prune_databases",
@@ -82,11 +84,46 @@ def _name_for(path: Path | str, using: str) -> str:
     return postgres_name(path) if _is_postgres(using) else str(path)
 
 
+class DatabaseUnreachable(OperationalError):
+    """The PostgreSQL server in ``DATABASE_URL`` cannot be reached: one paragraph saying
+    what was tried and what to check, instead of the driver's traceback."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
+
+
+def _unreachable(using: str, exc: Exception) -> DatabaseUnreachable:
+    settings = connections[using].settings_dict
+    where = f"{settings.get('HOST') or 'localhost'}:{settings.get('PORT') or 5432}"
+    who = settings.get("USER") or "(no user: your login name)"
+    said = (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".")
+    return DatabaseUnreachable(
+        f"Could not connect to the PostgreSQL server that DATABASE_URL names ({where}, "
+        f"user {who}): {said}. Check that the server runs "
+        "and listens on that host and port, that the user name and password in DATABASE_URL "
+        'are right (`psql "$DATABASE_URL"` tries them), and that this user may create '
+        "databases (each kernel gets one of its own). Or unset DATABASE_URL to use SQLite, "
+        "or run `scripts/with-postgres COMMAND` for a throwaway server."
+    )
+
+
 @contextmanager
 def _server_cursor(using: str) -> Iterator:
     # Django's own way to run CREATE/DROP DATABASE: a cursor on the server's maintenance
     # database, never on the database being created or dropped.
-    with connections[using]._nodb_cursor() as cursor:
+    with ExitStack() as stack:
+        # When the server cannot be reached, Django first warns that it falls back from
+        # the "postgres" database to another (a paragraph of its own): one message is enough.
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            try:
+                cursor = stack.enter_context(connections[using]._nodb_cursor())
+            except OperationalError as exc:  # the first contact with the server
+                raise _unreachable(using, exc) from None
+        for warning in said:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
         yield cursor
 
 
