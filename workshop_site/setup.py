@@ -214,6 +214,7 @@ def ensure_installed(*, extras: Sequence[str] = (), offline: str | None = None) 
     wanted = set(extras) | (installed or set())
     what = "the workshop" + (" and the test tools" if "test" in wanted else "")
     print(f"Installing {what} into {VENV.name}/ (the first time takes a minute or two)...")
+    sys.stdout.flush()
     command = install_command(python, extras=sorted(wanted), offline=offline)
     result = subprocess.run(command, cwd=ROOT)
     if result.returncode:
@@ -244,9 +245,10 @@ def _reset() -> None:
 
 
 def _run(command: list[str]) -> int:
-    """Run a command in the foreground. Ctrl-C goes to it too (the terminal sends it to
-    both): it decides how to stop (JupyterLab asks to confirm, and shuts its kernels down),
-    and this waits for it instead of killing it."""
+    """Run a command in the foreground, after what this printed (also in a log). Ctrl-C
+    goes to it too (the terminal sends it to both): it decides how to stop (JupyterLab
+    asks to confirm, and shuts its kernels down), and this waits for it, never kills it."""
+    sys.stdout.flush()
     process = subprocess.Popen(command, cwd=ROOT)
     while True:
         try:
