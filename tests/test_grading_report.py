@@ -10,6 +10,7 @@ import nbformat
 import pytest
 
 from workshop_site.grading.__main__ import main
+from workshop_site.grading.generate import planned
 from workshop_site.grading.notebooks import STUB
 from workshop_site.grading.report import learner_name, live, rerun
 
@@ -106,9 +107,9 @@ def _answer(notebook, function: str, body: str) -> None:
 def test_rerun_two_learners_notebooks(tmp_path):
     submissions = tmp_path / "submissions"
     (submissions / "alice").mkdir(parents=True)
-    for name in ("00_welcome.ipynb", "01_instruments.ipynb"):
+    for name in ("00_welcome_solutions.ipynb", "01_instruments_solutions.ipynb"):
         (submissions / "alice" / name).write_bytes((ROOT / "solutions" / name).read_bytes())
-    bob = nbformat.read(ROOT / "exercises" / "01_instruments.ipynb", as_version=4)
+    bob = nbformat.reads(planned(ROOT)[ROOT / "exercises" / "01_instruments_exercises.ipynb"], 4)
     # An N+1 answer to 01.1; for 01.2, a cell that raises before its check runs.
     _answer(bob, "welcome_letter_labels", "return welcome_letter_labels_naive()")
     _answer(bob, "pending_order_totals", "return pending_order_totals_naive()")

@@ -97,9 +97,10 @@ def _prune_leftovers() -> None:
 
 
 def _refuse_inside_a_transaction() -> None:
+    from django.apps import apps
     from django.db import connections
 
-    if connections["default"].in_atomic_block:
+    if apps.ready and connections["default"].in_atomic_block:
         raise RuntimeError(
             "lab.start() replaces this kernel's database, which it cannot do inside a "
             "transaction: run it on its own, outside the `with transaction.atomic():` block "
@@ -183,8 +184,8 @@ def start(
     progress bar); later calls copy it.
     """
     began = time.perf_counter()
+    _refuse_inside_a_transaction()  # before anything closes or repoints the connection
     configure_django()
-    _refuse_inside_a_transaction()
     from workshop_site.lab.databases import copy_database, template
 
     if not _state.get("exit_hook"):

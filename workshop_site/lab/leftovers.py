@@ -93,9 +93,11 @@ def prune_files(folders: Iterable[Path]) -> list[Path]:
     return them. A file in use elsewhere (Windows) or removed meanwhile is skipped."""
     removed = []
     for folder in folders:
-        if not folder.is_dir():
+        try:
+            entries = list(folder.iterdir())
+        except OSError:  # missing, or not ours to read
             continue
-        for path in folder.iterdir():
+        for path in entries:
             try:
                 modified = path.stat().st_mtime
                 pid = owned_pid(path.name)
