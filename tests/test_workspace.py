@@ -59,6 +59,7 @@ def test_a_copy_that_fails_for_lack_of_space_leaves_nothing_behind(monkeypatch, 
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(databases.shutil, "copyfile", full_disk)
+    monkeypatch.setattr(databases, "_is_postgres", lambda using: False)  # files, as on SQLite
     target = tmp_path / "kernels" / "kernel-x.sqlite3"
     with pytest.raises(WorkspaceError, match="The disk holding .*kernels is full"):
         databases.copy_database(source, target, using="default")

@@ -31,7 +31,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import django
-from django.db import OperationalError, connections
+from django.db import DatabaseError, OperationalError, connections
 
 from workshop_site.lab.leftovers import owned_pid, owner_tag, process_gone
 from workshop_site.lab.workspace import workspace, workspace_error
@@ -197,13 +197,16 @@ def _publish(building: Path, path: Path, *, using: str) -> None:
     if _is_postgres(using):
         qn = connections[using].ops.quote_name
         with _server_cursor(using) as cursor:
-            if database_exists(path, using=using):
-                cursor.execute(f"DROP DATABASE {qn(postgres_name(building))} WITH (FORCE)")
-            else:
+            try:
                 cursor.execute(
                     f"ALTER DATABASE {qn(postgres_name(building))} "
                     f"RENAME TO {qn(postgres_name(path))}"
                 )
+            except DatabaseError:
+                if not database_exists(path, using=using):
+                    raise
+                # Another kernel published the same template first: keep theirs.
+                cursor.execute(f"DROP DATABASE {qn(postgres_name(building))} WITH (FORCE)")
     else:
         os.replace(building, path)
 
