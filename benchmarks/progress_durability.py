@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -134,8 +135,10 @@ def run(*, workers: int, checks: int, kills: int, seed: int) -> int:
     )
     print(f"lines expected / found / lost: {len(expected)} / {len(found)} / {len(lost)}")
     if lost:
-        print("lost:", ", ".join(sorted(lost)[:10]))
-    return 1 if lost or len(expected) < workers * checks else 0
+        print("lost:", ", ".join(sorted(lost)[:10]), f"(files kept in {folder})")
+        return 1
+    shutil.rmtree(folder, ignore_errors=True)
+    return 1 if len(expected) < workers * checks else 0
 
 
 def main() -> int:
