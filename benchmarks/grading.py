@@ -73,8 +73,8 @@ def bench_check() -> float:
 
 
 def _submissions(folder: Path, count: int) -> None:
-    solved = ROOT / "solutions" / "01_instruments.ipynb"
-    naive = nbformat.read(ROOT / "exercises" / "01_instruments.ipynb", as_version=4)
+    solved = ROOT / "solutions" / "01_instruments_solutions.ipynb"
+    naive = nbformat.read(ROOT / "exercises" / "01_instruments_exercises.ipynb", as_version=4)
     from workshop_site.grading.notebooks import STUB
 
     for cell in naive.cells:

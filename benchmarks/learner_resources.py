@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from workshop_site.course import lessons
+from workshop_site.exercise_files import solutions_name
 from workshop_site.notebook_runner import execute_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +24,7 @@ def main() -> int:
     paths = []
     for lesson in lessons():
         paths.append(lesson.path)
-        solution = ROOT / "solutions" / lesson.path.name
+        solution = ROOT / "solutions" / solutions_name(lesson.path.name)
         if solution.exists():
             paths.append(solution)
     began = time.perf_counter()

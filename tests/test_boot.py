@@ -63,3 +63,76 @@ def _exists(database: str) -> bool:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return out.stdout.strip() == "True"
+
+
+_BEFORE_START = """
+import json, unittest
+from workshop_site import lab
+
+class T(unittest.TestCase):
+    def test_x(self):
+        pass
+
+calls = {
+    "models": lambda: __import__("workshop_site.shop.models"),
+    "lab.queries()": lambda: lab.queries().__enter__(),
+    "lab.compare()": lambda: lab.compare({"a": lambda: 1}),
+    "lab.compare_databases()": lambda: lab.compare_databases({"a": lambda: 1}),
+    "lab.latency()": lambda: lab.latency(2),
+    "lab.run_tests()": lambda: lab.run_tests(T, quiet=True),
+    "lab.traffic()": lambda: lab.traffic(n=1),
+    "lab.trace()": lambda: lab.trace("/"),
+    "lab.otel_trace()": lambda: lab.otel_trace("/"),
+    "lab.serving()": lambda: lab.serving({}).__enter__(),
+    "lab.bad_deploy()": lambda: lab.bad_deploy().__enter__(),
+    "lab.partners()": lambda: lab.partners(),
+    "lab.task_worker()": lambda: lab.task_worker(),
+    "lab.row_counts()": lambda: lab.row_counts(),
+    "lab.exercises()": lambda: lab.exercises("03"),
+    "lab.progress()": lambda: lab.progress(),
+    "lab.hint()": lambda: lab.hint("03.1"),
+    "lab.solution()": lambda: lab.solution("03.1"),
+}
+said = {}
+for name, call in calls.items():
+    try:
+        call()
+        said[name] = "no error"
+    except Exception as exc:
+        said[name] = f"{type(exc).__name__}: {exc}"
+print(json.dumps(said))
+"""
+
+
+def test_every_entry_point_used_before_start_says_run_lab_start_first():
+    out = subprocess.run(
+        [sys.executable, "-c", _BEFORE_START], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    said = json.loads(out.stdout.strip().splitlines()[-1])
+    for name, message in said.items():
+        assert "run `lab.start()` first" in message, f"{name}: {message}"
+        assert "AppRegistryNotReady" in message or "ShopNotStarted" in message, message
+        if name != "models":
+            assert message.startswith(f"ShopNotStarted: {name} needs the shop"), message
+
+
+def test_the_guard_shows_one_line_in_a_notebook():
+    from workshop_site.lab.boot import ShopNotStarted
+
+    error = ShopNotStarted("lab.queries() needs the shop: run `lab.start()` first")
+    assert error._render_traceback_() == [f"ShopNotStarted: {error}"]
+
+
+def test_start_inside_a_transaction_says_what_to_do():
+    code = (
+        "from workshop_site import lab; lab.start(size=20, quiet=True)\n"
+        "from django.db import transaction\n"
+        "with transaction.atomic():\n"
+        "    lab.start(size=20, quiet=True)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 1
+    last = out.stderr.strip().splitlines()[-1]
+    assert "lab.start() replaces this kernel's database" in last
+    assert "outside the `with transaction.atomic():` block" in last

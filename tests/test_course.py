@@ -5,6 +5,7 @@ import json
 import nbformat
 
 from workshop_site import course
+from workshop_site.exercise_files import exercises_name
 
 
 def test_lessons_are_numbered_in_order_without_gaps():
@@ -30,7 +31,7 @@ def test_navigation_links_previous_index_exercises_and_next():
     text = course.navigation(middle, lessons)
     assert f"({lessons[middle - 1].path.name})" in text
     assert "(../README.md#the-course)" in text
-    assert f"(../exercises/{lessons[middle].path.name})" in text
+    assert f"(../exercises/{exercises_name(lessons[middle].path.name)})" in text
     if middle + 1 < len(lessons):
         assert f"({lessons[middle + 1].path.name})" in text
     assert "←" not in course.navigation(0, lessons)

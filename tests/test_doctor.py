@@ -35,6 +35,18 @@ def test_main_prints_each_check_and_fails_when_one_fails(monkeypatch, capsys):
     assert "1 check(s) failed" in out
 
 
+def test_running_as_root_is_a_warning_not_a_failure(monkeypatch, capsys):
+    monkeypatch.setattr(doctor, "run_checks", lambda boot: [Check("good", True, "fine")])
+    monkeypatch.setattr(doctor, "running_as_root", lambda: True)
+    assert doctor.main(["--no-boot"]) == 0
+    out = capsys.readouterr().out
+    assert "[warn] running as root" in out
+    assert "--allow-root" in out
+    assert "Ready for the workshop." in out
+    monkeypatch.setattr(doctor, "running_as_root", lambda: False)
+    assert doctor.warnings() == []
+
+
 @pytest.mark.slow
 def test_kernel_boot_check_boots_the_shop():
     check = doctor.check_kernel_boot()

@@ -3,12 +3,21 @@ notebook checks is declared, and every declared exercise is in a solutions noteb
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
+from course_files import committed_text
 
+from workshop_site.exercise_files import (
+    exercises_name,
+    learner_work,
+    lesson_name,
+    recorded_fingerprint,
+    solutions_name,
+)
 from workshop_site.grading.generate import main, planned, stale
 from workshop_site.grading.notebooks import (
     STUB,
@@ -73,12 +82,15 @@ def _notebook():
 
 def test_exercise_notebook_strips_solutions_tagged_cells_and_outputs():
     solution = _notebook()
-    exercise = exercise_notebook(solution, source="solutions/03_x.ipynb")
+    exercise = exercise_notebook(solution, source="solutions/03_x_solutions.ipynb")
     assert [cell.cell_type for cell in exercise.cells] == ["markdown", "code", "code"]
     assert exercise.cells[1].source == f"def f():\n    {STUB}"
     assert exercise.cells[1].outputs == []
     assert exercise.cells[1].execution_count is None
-    assert exercise.metadata["workshop"] == {"title": "T", "generated_from": "solutions/03_x.ipynb"}
+    assert exercise.metadata["workshop"] == {
+        "title": "T",
+        "generated_from": "solutions/03_x_solutions.ipynb",
+    }
     assert "return 1" in solution.cells[1].source, "the solution itself is not modified"
 
 
@@ -88,27 +100,130 @@ def test_checked_ids_in_order():
 
 def test_exercises_are_up_to_date():
     to_write, orphans = stale(ROOT)
+    # A learner's answers (or saved outputs) in a notebook generated from the current
+    # solutions are theirs, not staleness; the committed files are checked exactly below.
+    to_write = {
+        path: text
+        for path, text in to_write.items()
+        if not (path.exists() and learner_work(path) and _generated_from(path, text))
+    }
     out_of_date = sorted(p.name for p in [*to_write, *orphans])
     assert not out_of_date, (
         f"exercises/ is out of date with solutions/: run `make exercises` ({out_of_date})"
     )
 
 
+def _generated_from(path: Path, text: str) -> bool:
+    on_disk = json.loads(path.read_text(encoding="utf-8"))
+    return recorded_fingerprint(on_disk) == recorded_fingerprint(json.loads(text))
+
+
+def test_committed_exercises_are_exactly_what_the_generator_writes():
+    for path, text in planned(ROOT).items():
+        committed = committed_text(path)
+        assert committed is None or committed == text, (
+            f"{path.name} as committed differs from what `make exercises` writes: "
+            "edit solutions/, then run `make exercises`"
+        )
+
+
+def _write_solution(root: Path, name: str = "03_x_solutions.ipynb") -> Path:
+    (root / "solutions").mkdir(exist_ok=True)
+    path = root / "solutions" / name
+    nbformat.write(_notebook(), path)
+    return path
+
+
 def test_the_generator_writes_and_then_has_nothing_to_do(tmp_path, capsys):
-    (tmp_path / "solutions").mkdir()
-    nbformat.write(_notebook(), tmp_path / "solutions" / "03_x.ipynb")
+    solution = _write_solution(tmp_path)
     assert main(["--root", str(tmp_path), "--check"]) == 1
     assert main(["--root", str(tmp_path)]) == 0
-    assert "wrote exercises/03_x.ipynb" in capsys.readouterr().out
+    assert "wrote exercises/03_x_exercises.ipynb" in capsys.readouterr().out
     assert main(["--root", str(tmp_path), "--check"]) == 0
-    (tmp_path / "solutions" / "03_x.ipynb").unlink()
+    solution.unlink()
     assert main(["--root", str(tmp_path)]) == 0
-    assert "removed exercises/03_x.ipynb" in capsys.readouterr().out
+    assert "removed exercises/03_x_exercises.ipynb" in capsys.readouterr().out
+
+
+def _answer(path: Path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells[1].source = "def f():\n    return 1  # my answer"
+    nbformat.write(notebook, path)
+
+
+def test_a_learners_answers_are_never_overwritten_without_force(tmp_path, capsys):
+    solution = _write_solution(tmp_path)
+    main(["--root", str(tmp_path)])
+    exercise = tmp_path / "exercises" / "03_x_exercises.ipynb"
+    assert not learner_work(exercise), "a freshly generated notebook holds no work"
+    _answer(exercise)
+    assert learner_work(exercise)
+    # The solution changes: the exercises notebook is stale, but it holds answers.
+    notebook = nbformat.read(solution, as_version=4)
+    notebook.cells[0].source = "# Exercises, reworded"
+    nbformat.write(notebook, solution)
+    capsys.readouterr()
+    assert main(["--root", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "exercises/03_x_exercises.ipynb" in err
+    assert "--force" in err
+    assert "my answer" in exercise.read_text(), "the answers are still there"
+    assert main(["--root", str(tmp_path), "--check"]) == 1, "stale, answers or not"
+    assert main(["--root", str(tmp_path), "--force"]) == 0
+    assert "my answer" not in exercise.read_text()
+    assert main(["--root", str(tmp_path), "--check"]) == 0
+
+
+def test_answers_in_an_up_to_date_notebook_are_not_staleness(tmp_path, capsys):
+    _write_solution(tmp_path)
+    main(["--root", str(tmp_path)])
+    exercise = tmp_path / "exercises" / "03_x_exercises.ipynb"
+    _answer(exercise)
+    capsys.readouterr()
+    assert main(["--root", str(tmp_path), "--check"]) == 0
+    assert "holds your work" in capsys.readouterr().out
+    assert main(["--root", str(tmp_path)]) == 0, "nothing to regenerate, nothing refused"
+    assert "my answer" in exercise.read_text()
+    assert main(["--root", str(tmp_path), "--force"]) == 0, "--force: a fresh notebook"
+    assert "my answer" not in exercise.read_text()
+
+
+def test_saved_outputs_count_as_the_learners_work(tmp_path):
+    _write_solution(tmp_path)
+    main(["--root", str(tmp_path)])
+    exercise = tmp_path / "exercises" / "03_x_exercises.ipynb"
+    notebook = nbformat.read(exercise, as_version=4)
+    notebook.cells[1].outputs = [nbformat.v4.new_output("stream", text="ran")]
+    nbformat.write(notebook, exercise)
+    assert learner_work(exercise)
+
+
+def test_an_exercises_notebook_whose_solution_is_gone_is_kept_when_it_holds_answers(
+    tmp_path, capsys
+):
+    solution = _write_solution(tmp_path)
+    main(["--root", str(tmp_path)])
+    exercise = tmp_path / "exercises" / "03_x_exercises.ipynb"
+    _answer(exercise)
+    solution.unlink()
+    assert main(["--root", str(tmp_path)]) == 1
+    assert exercise.exists()
+    assert "03_x_exercises.ipynb" in capsys.readouterr().err
+
+
+def test_lessons_exercises_and_solutions_have_distinct_file_names():
+    assert exercises_name("03_n_plus_one.ipynb") == "03_n_plus_one_exercises.ipynb"
+    assert solutions_name("03_n_plus_one.ipynb") == "03_n_plus_one_solutions.ipynb"
+    assert exercises_name("03_n_plus_one_solutions.ipynb") == "03_n_plus_one_exercises.ipynb"
+    assert lesson_name("03_n_plus_one_exercises.ipynb") == "03_n_plus_one.ipynb"
+    folders = [ROOT / name for name in ("notebooks", "exercises", "solutions")]
+    names = [path.name for folder in folders for path in folder.glob("*.ipynb")]
+    assert len(names) == len(set(names)), "two notebooks share a name (and a tab title)"
 
 
 def test_every_solutions_notebook_has_its_exercises_twin():
     assert SOLUTIONS, "no solutions notebooks"
-    assert set(planned(ROOT)) == {ROOT / "exercises" / p.name for p in SOLUTIONS}
+    assert set(planned(ROOT)) == {ROOT / "exercises" / exercises_name(p.name) for p in SOLUTIONS}
 
 
 def test_solutions_and_declarations_match():
@@ -131,7 +246,7 @@ def test_lessons_and_exercises_link_up():
     for solution in SOLUTIONS:
         lesson = lessons.get(solution.name[:2])
         assert lesson is not None, f"{solution.name}: no lesson notebook {solution.name[:2]}_*"
-        link = f"../exercises/{solution.name}"
+        link = f"../exercises/{exercises_name(solution.name)}"
         assert link in lesson.read_text(encoding="utf-8"), f"{lesson.name} never links {link}"
     for lesson in lessons.values():
         for name in re.findall(

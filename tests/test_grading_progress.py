@@ -11,6 +11,7 @@ from workshop_site.grading.progress import (
     ProgressTable,
     progress_file,
     read_events,
+    read_progress,
     record,
     summarize,
 )
@@ -33,6 +34,47 @@ def test_records_are_appended_and_read_back(progress_path):
     events = read_events()
     assert [e["status"] for e in events] == ["fail", "pass"]
     assert all(e["time"] and "user" in e for e in events)
+
+
+def test_an_append_ends_a_line_cut_short_first(progress_path, capsys):
+    record({"event": "check", "exercise": "00.1", "status": "fail"})
+    with progress_path.open("a") as file:
+        file.write('{"event": "check", "exercise": "00.1", "sta')  # a crash mid-line
+    assert record({"event": "check", "exercise": "00.1", "status": "pass"})
+    assert [e["status"] for e in read_events()] == ["fail", "pass"]
+    assert lab.progress("00").rows[0].status == "passed", "the ✅ shown is the one kept"
+    err = capsys.readouterr().err
+    assert err.count("1 damaged line in") == 1, "said once, however often it is read"
+    assert str(progress_path) in err
+
+
+def test_undecodable_or_unparsable_lines_are_skipped_and_counted(
+    progress_path, capsys, db_unblocked
+):
+    record({"event": "hint", "exercise": "01.1", "number": 1})
+    with progress_path.open("ab") as file:
+        file.write(b'{"event": "check", "exercise": "01.1", "status": "pass\xff"}\n')
+        file.write(b"\x00\x01 not json\n")
+        file.write(b'["a list"]\n{"event": "hint", "exercise": "01.1", "number": "2"}\n')
+    record({"event": "check", "exercise": "01.1", "status": "fail", "reason": "wrong result"})
+    found = read_progress()
+    assert found.damaged == 3
+    assert [e["event"] for e in found.events] == ["hint", "hint", "check"]
+    assert "number" not in found.events[1], "a malformed field is dropped, not trusted"
+    assert "3 damaged lines" in found.problem()
+    # None of the learner's commands that read the file raises.
+    table = lab.progress("01")
+    assert table.rows[0].status == "attempted"
+    lab.hint("01.1")
+    assert "hint 2 of 3" in capsys.readouterr().out
+    assert lab.exercises("01").rows[0].hints == 2
+
+
+def test_a_progress_file_that_cannot_be_read_has_no_events(progress_path, capsys):
+    progress_path.mkdir()  # not a file: reading it fails whoever runs the tests
+    assert read_events() == []
+    assert "could not read your progress" in capsys.readouterr().err
+    assert not record({"event": "hint", "exercise": "01.1", "number": 1})
 
 
 def test_summarize_says_passed_attempted_or_not_tried():
@@ -129,3 +171,18 @@ def test_check_prints_the_verdict_and_records_the_attempt(capsys, progress_path,
     assert [(e["exercise"], e["status"]) for e in lines] == [("00.1", "pass"), ("00.1", "fail")]
     assert lines[0]["queries"] == {"100": 1, "300": 1}
     assert lines[1]["kind"] == "raised"
+
+
+def test_check_never_raises_whatever_the_learners_exception_holds(
+    capsys, progress_path, db_unblocked
+):
+    def strange():
+        raise ValueError("bad byte \udcff and a lone \ud800 surrogate")
+
+    assert lab.check("00.1", strange) is None
+    out = capsys.readouterr().out
+    assert "❌ 00.1" in out
+    assert "bad byte ? and a lone ? surrogate" in out
+    (event,) = read_events()
+    assert event["status"] == "fail"
+    assert "bad byte ?" in event["message"]

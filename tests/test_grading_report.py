@@ -10,6 +10,7 @@ import nbformat
 import pytest
 
 from workshop_site.grading.__main__ import main
+from workshop_site.grading.generate import planned
 from workshop_site.grading.notebooks import STUB
 from workshop_site.grading.report import learner_name, live, rerun
 
@@ -63,6 +64,25 @@ def test_live_reads_progress_files_from_home_folders(tmp_path):
     assert f"bob on 01.1 (3 attempts, last: {grows})" in summary
 
 
+def test_the_live_report_survives_a_bad_file_and_names_it(tmp_path):
+    home = tmp_path / "home"
+    _write_progress(home / "alice" / "progress.jsonl", [_check("00.1", "pass")])
+    damaged = home / "bob" / "progress.jsonl"
+    _write_progress(damaged, [_check("00.1", "fail", "wrong result")])
+    with damaged.open("ab") as file:
+        file.write(b'{"event": "check", "exercise": "00.1", "status": "pa\xff\xfe\n')
+        file.write(b'{"event": "check", "exercise": "0x.1", "status": "fail"}\n')
+    unreadable = home / "carol" / "progress.jsonl"
+    unreadable.mkdir(parents=True)
+    report = live([str(home / "*" / "progress.jsonl")])
+    assert report.cell("alice", "00.1").status == "pass"
+    assert report.cell("bob", "00.1").status == "fail"
+    summary = report.summary()
+    assert f"1 damaged line in {damaged}" in summary
+    assert f"{unreadable}: not read" in summary
+    assert "read 3 progress files" in summary
+
+
 def test_the_command_writes_a_csv(tmp_path, capsys):
     _write_progress(tmp_path / "carol" / "progress.jsonl", [_check("00.1", "pass")])
     out = tmp_path / "out.csv"
@@ -88,9 +108,9 @@ def _answer(notebook, function: str, body: str) -> None:
 def test_rerun_two_learners_notebooks(tmp_path):
     submissions = tmp_path / "submissions"
     (submissions / "alice").mkdir(parents=True)
-    for name in ("00_welcome.ipynb", "01_instruments.ipynb"):
+    for name in ("00_welcome_solutions.ipynb", "01_instruments_solutions.ipynb"):
         (submissions / "alice" / name).write_bytes((ROOT / "solutions" / name).read_bytes())
-    bob = nbformat.read(ROOT / "exercises" / "01_instruments.ipynb", as_version=4)
+    bob = nbformat.reads(planned(ROOT)[ROOT / "exercises" / "01_instruments_exercises.ipynb"], 4)
     # An N+1 answer to 01.1; for 01.2, a cell that raises before its check runs.
     _answer(bob, "welcome_letter_labels", "return welcome_letter_labels_naive()")
     _answer(bob, "pending_order_totals", "return pending_order_totals_naive()")

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import nbformat
 
+from workshop_site.exercise_files import exercises_name, solutions_name
+
 __all__ = ["Lesson", "lessons", "course_table", "navigation", "update", "main"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +44,7 @@ class Lesson:
 
     @property
     def exercises(self) -> Path | None:
-        path = ROOT / "exercises" / self.path.name
+        path = ROOT / "exercises" / exercises_name(self.path.name)
         return path if path.exists() else None
 
 
@@ -80,11 +82,15 @@ def course_table(*, link_prefix: str = "", timings_path: Path = TIMINGS) -> str:
         total_exercises += lesson.exercise_minutes
         link = f"[{lesson.title}]({link_prefix}notebooks/{lesson.path.name})"
         exercises = (
-            f"[exercises]({link_prefix}exercises/{lesson.path.name})" if lesson.exercises else "—"
+            f"[exercises]({link_prefix}exercises/{lesson.exercises.name})"
+            if lesson.exercises
+            else "—"
         )
         run = [
             _seconds(timings, "notebooks", lesson.path.name),
-            _seconds(timings, "solutions", lesson.path.name) if lesson.exercises else 0.0,
+            _seconds(timings, "solutions", solutions_name(lesson.path.name))
+            if lesson.exercises
+            else 0.0,
         ]
         measured = "not measured" if None in run else f"{sum(s or 0.0 for s in run):.0f} s"
         rows.append(
@@ -114,7 +120,7 @@ def navigation(index: int, all_lessons: Sequence[Lesson]) -> str:
         parts.append(f"← [{before.number} · {before.title}]({before.path.name})")
     parts.append("[Course index](../README.md#the-course)")
     if lesson.exercises:
-        parts.append(f"[Exercises](../exercises/{lesson.path.name})")
+        parts.append(f"[Exercises](../exercises/{lesson.exercises.name})")
     if index + 1 < len(all_lessons):
         after = all_lessons[index + 1]
         parts.append(f"[{after.number} · {after.title}]({after.path.name}) →")

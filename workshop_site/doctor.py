@@ -1,7 +1,8 @@
 """``python -m workshop_site.doctor``: is this machine ready for the workshop?
 
-Prints one line per check with what it found and, when it fails, the fix. Exits 1 when
-any check fails, so an instructor can run it on every laptop before the session.
+Prints one line per check with what it found and, when it fails, the fix, then a
+``[warn]`` line for what works but deserves a look (running as root). Exits 1 when any
+check fails, so an instructor can run it on every laptop before the session.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from collections.abc import Sequence
 
 from workshop_site.lab.environment import Check, check_environment
 from workshop_site.lab.workspace import workspace
+from workshop_site.setup import ROOT_REASON, running_as_root
 
-__all__ = ["run_checks", "main", "check_disk", "check_port", "check_kernel_boot"]
+__all__ = ["run_checks", "warnings", "main", "check_disk", "check_port", "check_kernel_boot"]
 
 MIN_FREE_BYTES = 1 * 1024**3
 
@@ -100,6 +102,14 @@ def run_checks(*, boot: bool = True) -> list[Check]:
     return checks
 
 
+def warnings() -> list[str]:
+    """What works but deserves a look."""
+    found = []
+    if running_as_root():
+        found.append(f"running as root: {ROOT_REASON}")
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     checks = run_checks(boot="--no-boot" not in args)
@@ -109,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not check.ok:
             line += f"\n       fix: {check.fix}"
         print(line)
+    for warning in warnings():
+        print(f"[warn] {warning}")
     failed = [c for c in checks if not c.ok]
     print(
         "Ready for the workshop."

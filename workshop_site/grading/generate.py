@@ -1,18 +1,30 @@
-"""``make exercises``: write ``exercises/NN_topic.ipynb`` from ``solutions/NN_topic.ipynb``.
+"""``make exercises``: write ``exercises/NN_topic_exercises.ipynb`` from
+``solutions/NN_topic_solutions.ipynb``.
 
 ``python -m workshop_site.grading.generate`` writes what changed and removes generated
-notebooks whose solution is gone; ``--check`` writes nothing and fails when ``exercises/``
-is out of date (the test suite does the same).
+notebooks whose solution is gone. An exercises notebook holding a learner's work (answers
+typed in, outputs saved: see ``workshop_site.exercise_files``) is neither overwritten nor
+removed without ``--force``; the files are named. ``--check`` writes nothing and fails
+when ``exercises/`` is out of date with ``solutions/``; a notebook holding a learner's
+work counts as up to date when it was generated from the current solutions.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path, PurePosixPath
 
 import nbformat
 
+from workshop_site.exercise_files import (
+    FINGERPRINT_KEY,
+    exercises_name,
+    fingerprint,
+    learner_work,
+    recorded_fingerprint,
+)
 from workshop_site.grading.notebooks import exercise_notebook
 
 __all__ = ["planned", "stale", "main"]
@@ -31,9 +43,9 @@ def planned(root: Path) -> dict[Path, str]:
     for solution in sorted((root / "solutions").glob("*.ipynb")):
         notebook = nbformat.read(solution, as_version=4)
         source = PurePosixPath("solutions") / solution.name
-        result[root / "exercises" / solution.name] = _text(
-            exercise_notebook(notebook, source=source)
-        )
+        exercise = exercise_notebook(notebook, source=source)
+        exercise.metadata["workshop"][FINGERPRINT_KEY] = fingerprint(exercise.cells)
+        result[root / "exercises" / exercises_name(solution.name)] = _text(exercise)
     return result
 
 
@@ -61,29 +73,94 @@ def stale(root: Path) -> tuple[dict[Path, str], list[Path]]:
     return to_write, orphans
 
 
+def _generated_from_current(path: Path, text: str) -> bool:
+    """Was the notebook at ``path`` generated as ``text`` is (whatever was done to it since)?"""
+    try:
+        on_disk = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    recorded = recorded_fingerprint(on_disk) if isinstance(on_disk, dict) else None
+    return recorded is not None and recorded == recorded_fingerprint(json.loads(text))
+
+
+def _kept(root: Path, to_write: dict[Path, str]) -> dict[Path, str]:
+    """Notebooks holding a learner's work that were generated from the current solutions:
+    nothing to regenerate, so they are left as they are (and said so)."""
+    kept = {
+        path: text
+        for path, text in to_write.items()
+        if path.exists() and learner_work(path) and _generated_from_current(path, text)
+    }
+    for path in kept:
+        relative = path.relative_to(root)
+        print(f"{relative} holds your work, generated from the current solutions: left as it is")
+    return kept
+
+
+def _check(root: Path, to_write: dict[Path, str], orphans: list[Path]) -> int:
+    out_of_date = [*to_write, *orphans]
+    for path in out_of_date:
+        print(f"out of date: {path.relative_to(root)}", file=sys.stderr)
+    if out_of_date:
+        print("exercises/ is out of date with solutions/: run `make exercises`", file=sys.stderr)
+        return 1
+    print("exercises/ is up to date")
+    return 0
+
+
+def _holding_work(to_write: dict[Path, str], orphans: list[Path]) -> list[Path]:
+    """The notebooks that writing ``to_write`` and removing ``orphans`` would lose work in.
+    A notebook whose cells are already those to be written loses nothing."""
+    holding = [
+        path
+        for path, text in to_write.items()
+        if path.exists() and learner_work(path, expected=recorded_fingerprint(json.loads(text)))
+    ]
+    return holding + [path for path in orphans if learner_work(path)]
+
+
+def _refusal(root: Path, refused: list[Path]) -> str:
+    names = "\n".join(f"  {path.relative_to(root)}" for path in refused)
+    return (
+        f"Not overwritten: {len(refused)} exercises notebook"
+        f"{'s hold' if len(refused) != 1 else ' holds'} your work (answers or outputs):\n"
+        f"{names}\n"
+        "To keep your work, rename or copy these files first. To regenerate them anyway, "
+        "losing what you wrote: `make exercises FORCE=1` "
+        "(without make: `python -m workshop_site.setup exercises --force`)."
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m workshop_site.grading.generate", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--root", type=Path, default=_ROOT, help="the workshop's folder")
     parser.add_argument("--check", action="store_true", help="only say whether it is stale")
+    parser.add_argument(
+        "--force", action="store_true", help="regenerate notebooks even when they hold your work"
+    )
     args = parser.parse_args(argv)
     to_write, orphans = stale(args.root)
+    kept = {} if args.force else _kept(args.root, to_write)
+    to_write = {path: text for path, text in to_write.items() if path not in kept}
     if args.check:
-        for path in [*to_write, *orphans]:
-            print(f"out of date: {path.relative_to(args.root)}", file=sys.stderr)
-        if to_write or orphans:
-            print("run `make exercises`", file=sys.stderr)
-            return 1
-        print("exercises/ is up to date")
-        return 0
+        return _check(args.root, to_write, orphans)
+    refused = [] if args.force else _holding_work(to_write, orphans)
     for path, text in to_write.items():
+        if path in refused:
+            continue
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
         print(f"wrote {path.relative_to(args.root)}")
     for path in orphans:
+        if path in refused:
+            continue
         path.unlink()
         print(f"removed {path.relative_to(args.root)} (its solution is gone)")
+    if refused:
+        print(_refusal(args.root, refused), file=sys.stderr)
+        return 1
     if not to_write and not orphans:
         print("exercises/ is up to date")
     return 0

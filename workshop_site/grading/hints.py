@@ -7,6 +7,7 @@ import inspect
 from workshop_site.grading.output import Panel, show
 from workshop_site.grading.progress import read_events, record
 from workshop_site.grading.registry import UnknownExercise, get
+from workshop_site.lab.boot import require_started
 
 __all__ = ["hint", "solution", "next_hint"]
 
@@ -36,6 +37,7 @@ def next_hint(exercise_id: str, *, number: int | None = None) -> Panel:
 
 def hint(exercise_id: str, *, number: int | None = None) -> None:
     """Show the next hint for an exercise (``number=`` picks one); each call goes one further."""
+    require_started("lab.hint()")
     try:
         show(next_hint(exercise_id, number=number))
     except UnknownExercise as exc:
@@ -48,6 +50,7 @@ def solution(exercise_id: str, *, confirm: bool = False) -> None:
     Asking through an argument, not ``input()``, works the same in JupyterLab, in VS Code
     and in a headless run (where there is no one to answer a prompt).
     """
+    require_started("lab.solution()")
     try:
         exercise = get(exercise_id)
     except UnknownExercise as exc:

@@ -1,6 +1,6 @@
 """From a solutions notebook to its exercises notebook: pure functions, no files.
 
-In ``solutions/NN_topic.ipynb`` the answer is marked inside a function::
+In ``solutions/NN_topic_solutions.ipynb`` the answer is marked inside a function::
 
     def waiting_customers_count():
         \"\"\"How many customers wait for their welcome letter?\"\"\"

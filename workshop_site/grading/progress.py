@@ -3,6 +3,10 @@
 The file is ``progress.jsonl`` in the workspace (``WORKSHOP_PROGRESS`` names another),
 append-only so that two kernels writing at once do not lose lines, and plain enough for
 an instructor's report to read from learners' home folders while a class runs.
+
+A line can still be cut short (a kernel killed while writing, a full disk). Each append
+ends such a line first, under a lock, so the next record starts on a line of its own; a
+reader skips what it cannot decode or parse, counts it and says so once.
 """
 
 from __future__ import annotations
@@ -11,12 +15,15 @@ import getpass
 import html
 import json
 import os
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from workshop_site.lab.boot import require_started
 from workshop_site.lab.workspace import workspace
 
 __all__ = [
@@ -24,6 +31,8 @@ __all__ = [
     "progress_file",
     "record",
     "read_events",
+    "read_progress",
+    "ProgressRead",
     "ExerciseStatus",
     "summarize",
     "ProgressTable",
@@ -47,35 +56,136 @@ def _user() -> str:
         return ""
 
 
-def record(event: dict[str, Any]) -> bool:
-    """Append ``event`` (with the time and user); ``False`` if the file cannot be written."""
-    line = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "user": _user(), **event}
-    path = progress_file()
+@contextmanager
+def _locked(fd: int) -> Iterator[None]:
+    """An exclusive lock on the open file while a line is appended (released by the
+    system if the process is killed). Windows has no flock: appends there are not locked,
+    and two kernels ending the same cut line leave an empty line, which readers skip."""
     try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _ends_a_line(fd: int) -> bool:
+    if os.fstat(fd).st_size == 0:
+        return True
+    os.lseek(fd, -1, os.SEEK_END)
+    return os.read(fd, 1) == b"\n"
+
+
+def record(event: dict[str, Any]) -> bool:
+    """Append ``event`` (with the time and user); ``False`` if it could not be written
+    whole. Text that cannot be written as UTF-8 (a lone surrogate in an exception's
+    message) is replaced, never an error."""
+    line = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "user": _user(), **event}
+    try:
+        data = (json.dumps(line, ensure_ascii=False, default=str) + "\n").encode(
+            "utf-8", errors="replace"
+        )
+        path = progress_file()
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as file:
-            file.write(json.dumps(line, ensure_ascii=False) + "\n")
-    except OSError:
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    except (OSError, ValueError):
         return False
+    try:
+        with _locked(fd):
+            if not _ends_a_line(fd):
+                data = b"\n" + data  # end the line a crash cut short, or lose this one
+            while data:
+                data = data[os.write(fd, data) :]
+    except OSError:  # a full disk: the next append ends whatever this one left
+        return False
+    finally:
+        os.close(fd)
     return True
 
 
-def read_events(path: Path | None = None) -> list[dict[str, Any]]:
-    """Every event in a progress file, oldest first; a damaged line is skipped."""
+@dataclass(frozen=True)
+class ProgressRead:
+    """What a progress file held: its events, and how many lines had to be skipped."""
+
+    path: Path
+    events: list[dict[str, Any]]
+    damaged: int = 0
+
+    def problem(self) -> str:
+        """One sentence about the damaged lines, or ""."""
+        if not self.damaged:
+            return ""
+        lines = "line" if self.damaged == 1 else "lines"
+        return (
+            f"{self.damaged} damaged {lines} in {self.path} skipped (cut short by a crash or "
+            f"a full disk, or not text); the other {len(self.events)} records are read."
+        )
+
+
+def _event(line: bytes) -> dict[str, Any] | None:
+    """The event on one line; None when it cannot be decoded or parsed, or is no event."""
+    try:
+        event = json.loads(line.decode("utf-8"))
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError both are
+        return None
+    if not isinstance(event, dict) or not isinstance(event.get("exercise"), str):
+        return None
+    queries = event.get("queries")
+    if queries is not None and not (
+        isinstance(queries, dict) and all(isinstance(v, int) for v in queries.values())
+    ):
+        event.pop("queries")
+    if not isinstance(event.get("number", 0), int):
+        event.pop("number")
+    return event
+
+
+def read_progress(path: Path | None = None) -> ProgressRead:
+    """Every event in a progress file, oldest first, skipping (and counting) the lines
+    that cannot be read. A file that cannot be opened raises ``OSError``; a missing one
+    has no events."""
     path = path or progress_file()
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return []
-    events = []
-    for line in text.splitlines():
-        try:
-            event = json.loads(line)
-        except ValueError:
-            continue  # a line cut short by a kernel killed while writing
-        if isinstance(event, dict) and "exercise" in event:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return ProgressRead(path, [])
+    events, damaged = [], 0
+    for line in data.splitlines():
+        if not line.strip():
+            continue
+        event = _event(line)
+        if event is None:
+            damaged += 1
+        else:
             events.append(event)
-    return events
+    return ProgressRead(path, events, damaged)
+
+
+_reported: set[tuple[Path, int]] = set()
+
+
+def read_events(path: Path | None = None) -> list[dict[str, Any]]:
+    """Every event in a progress file, oldest first. Damaged lines are skipped, and said so
+    once (on stderr); a file that cannot be read has no events, and says why once."""
+    path = path or progress_file()
+    try:
+        found = read_progress(path)
+    except OSError as exc:
+        _say_once(path, -1, f"could not read your progress in {path}: {exc.strerror or exc}")
+        return []
+    if found.damaged:
+        _say_once(path, found.damaged, found.problem())
+    return found.events
+
+
+def _say_once(path: Path, key: int, message: str) -> None:
+    if (path, key) not in _reported:
+        _reported.add((path, key))
+        print(f"⚠️ progress: {message}", file=sys.stderr)
 
 
 @dataclass(frozen=True)
@@ -183,6 +293,7 @@ class ProgressTable:
 
 def progress(lesson: str | int | None = None) -> ProgressTable:
     """Your exercises (one lesson's, or all): passed / attempted / not tried."""
+    require_started("lab.progress()")
     from workshop_site.grading.registry import all_exercises, lesson_exercises, lesson_number
 
     declared = lesson_exercises(lesson) if lesson is not None else all_exercises().values()

@@ -9,6 +9,7 @@ import pkgutil
 from functools import cache
 
 from workshop_site.grading.exercise import Exercise
+from workshop_site.lab.boot import ShopNotStarted, require_started
 
 __all__ = [
     "all_exercises",
@@ -27,15 +28,12 @@ class UnknownExercise(KeyError):
         return str(self.args[0])
 
 
-class DjangoNotReady(RuntimeError):
-    pass
+#: The exercises use the shop's models: the same error as every ``lab`` entry point's.
+DjangoNotReady = ShopNotStarted
 
 
 def _require_django() -> None:
-    from django.apps import apps
-
-    if not apps.ready:
-        raise DjangoNotReady("run `lab.start()` first: the exercises use the shop's models")
+    require_started("Grading")
 
 
 def all_exercises() -> dict[str, Exercise]:

@@ -30,7 +30,13 @@ from typing import Any
 import nbformat
 
 from workshop_site.grading.notebooks import checked_ids
-from workshop_site.grading.progress import ENV, ExerciseStatus, read_events, summarize
+from workshop_site.grading.progress import (
+    ENV,
+    ExerciseStatus,
+    read_events,
+    read_progress,
+    summarize,
+)
 
 __all__ = ["Cell", "Report", "rerun", "live", "learner_name"]
 
@@ -61,6 +67,7 @@ class Report:
     cells: list[Cell]
     source: str  # "re-ran 20 notebooks in 41.2 s" / "read 20 progress files"
     exercises: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # files unread, lines skipped
 
     @property
     def learners(self) -> list[str]:
@@ -115,6 +122,9 @@ class Report:
         stuck = self._stuck()
         if stuck:
             lines += ["", f"Stuck ({_STUCK_ATTEMPTS}+ attempts, not passed yet):", *stuck]
+        if self.problems:
+            lines += ["", "Files with problems (the rest of the table is complete):"]
+            lines += [f"  {problem}" for problem in self.problems]
         return "\n".join(lines)
 
     def _grid(self, learners: list[str]) -> list[str]:
@@ -144,8 +154,16 @@ def _titles(ids: Iterable[str]) -> list[tuple[str, str]]:
     from workshop_site.grading.registry import all_exercises
 
     declared = all_exercises()
-    ordered = sorted(set(ids), key=lambda i: tuple(int(p) for p in i.split(".")))
+    ordered = sorted(set(ids), key=_order)
     return [(i, declared[i].title if i in declared else "") for i in ordered]
+
+
+def _order(exercise_id: str) -> tuple[int, tuple[int, ...], str]:
+    # "03.10" after "03.2"; an id that is not numbers (from a hand-edited file) last.
+    try:
+        return (0, tuple(int(part) for part in exercise_id.split(".")), exercise_id)
+    except ValueError:
+        return (1, (), exercise_id)
 
 
 def _queries_text(queries: dict[str, int] | None) -> str:
@@ -290,6 +308,7 @@ def live(patterns: Sequence[str]) -> Report:
     """Read learners' progress files matching ``patterns`` (globs); the learner's name is
     the path part the first wildcard matched (``/home/*/...`` → the home folder's name)."""
     events: dict[str, list[dict[str, Any]]] = {}
+    problems: list[str] = []
     files = 0
     for pattern in patterns:
         index = _first_wildcard(pattern)
@@ -297,14 +316,23 @@ def live(patterns: Sequence[str]) -> Report:
             path = Path(match)
             parts = path.parts
             learner = parts[index] if index is not None and index < len(parts) else path.stem
-            events.setdefault(learner, []).extend(read_events(path))
             files += 1
+            try:
+                found = read_progress(path)
+            except OSError as exc:  # unreadable, a folder...: the others are still read
+                problems.append(f"{path}: not read ({exc.strerror or exc})")
+                continue
+            events.setdefault(learner, []).extend(found.events)
+            if found.damaged:
+                problems.append(found.problem())
     from workshop_site.grading.registry import all_exercises
 
-    return _table(
+    report = _table(
         events,
         {},
         {},
         f"read {files} progress file{'s' if files != 1 else ''}",
         every=all_exercises(),
     )
+    report.problems = problems
+    return report

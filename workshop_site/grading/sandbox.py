@@ -39,6 +39,7 @@ from workshop_site.grading.integrity import describe_changes, file_digest, table
 from workshop_site.grading.problems import Problem, from_exception, where
 from workshop_site.lab.capture import QueryLog, queries
 from workshop_site.lab.databases import copy_database, template
+from workshop_site.lab.leftovers import owner_tag
 from workshop_site.lab.probes import Peak, traced_peak
 from workshop_site.lab.workspace import workspace
 
@@ -126,11 +127,11 @@ def _remove_copies() -> None:
 def working_copy(size: int, *, progress: bool = True) -> tuple[Path, Path]:
     """This kernel's copy of the grading template for ``size``, and the template.
 
-    Named like the kernel's own database (``kernel-<pid>-...``) so that the lab's clean-up
+    Named like the kernel's own database (``kernel-<owner>-...``) so that the lab's clean-up
     of dead kernels' files removes it too.
     """
     source = _template(size, progress=progress)
-    target = workspace() / "kernels" / f"kernel-{os.getpid()}-grading-{source.name}"
+    target = workspace() / "kernels" / f"kernel-{owner_tag()}-grading-{source.name}"
     if target not in _copies or not target.exists():
         if not _copies:
             atexit.register(_remove_copies)

@@ -27,6 +27,8 @@ from typing import Any
 
 import pandas as pd
 
+from workshop_site.lab.boot import require_started
+
 __all__ = ["compare_databases"]
 
 DATABASES = ("sqlite", "postgres")
@@ -86,6 +88,7 @@ def compare_databases(
     ``databases`` is any of ``"sqlite"`` and ``"postgres"``; other keyword arguments
     (``repeat``, ``budget``, ``memory``, ``seed``) go to ``compare()``.
     """
+    require_started("lab.compare_databases()")
     unknown = [d for d in databases if d not in DATABASES]
     if unknown:
         raise ValueError(f"databases must be among {DATABASES}, got {unknown}")

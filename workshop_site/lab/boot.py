@@ -1,4 +1,8 @@
-"""``lab.start()``: boot the shop inside the running kernel, on a fresh seeded database."""
+"""``lab.start()``: boot the shop inside the running kernel, on a fresh seeded database.
+
+Every ``lab`` entry point that needs Django calls :func:`require_started` first, so that
+using one before ``lab.start()`` says so instead of raising Django's own errors.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import AppRegistryNotReady
+
+from workshop_site.lab.leftovers import owner_tag, prune_files
 from workshop_site.lab.workspace import workspace
 
-__all__ = ["start", "ShopSummary", "kernel_database"]
+__all__ = ["start", "ShopSummary", "kernel_database", "require_started", "ShopNotStarted"]
 
 DEFAULT_SIZE = 1000
 DEFAULT_SEED = 42
@@ -19,9 +26,31 @@ DEFAULT_SEED = 42
 _state: dict[str, object] = {}
 
 
+class ShopNotStarted(AppRegistryNotReady, RuntimeError):
+    """A ``lab`` function that needs the shop was called before ``lab.start()``."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this line instead of a traceback through lab's internals.
+        return [f"{type(self).__name__}: {self}"]
+
+
+def require_started(what: str) -> None:
+    """Raise :class:`ShopNotStarted` unless Django is set up (by ``lab.start()``, or by a
+    test runner); ``what`` names the caller, e.g. ``"lab.queries()"``."""
+    from django.apps import apps
+
+    if not apps.ready:
+        raise ShopNotStarted(
+            f"{what} needs the shop: run `lab.start()` first "
+            "(the first code cell of every notebook: `from workshop_site import lab; "
+            "lab.start()`)."
+        )
+
+
 def kernel_database() -> Path:
-    """This process's own database file: two kernels never share or lock one."""
-    return workspace() / "kernels" / f"kernel-{os.getpid()}.sqlite3"
+    """This process's own database file: two kernels never share or lock one. Named with
+    the user, host and process id, so that a dead kernel's is found and removed."""
+    return workspace() / "kernels" / f"kernel-{owner_tag()}.sqlite3"
 
 
 def configure_django() -> None:
@@ -58,18 +87,25 @@ def _remove_own_database() -> None:
     drop_database(kernel_database())
 
 
-def _prune_stale_kernels(max_age_hours: float = 12) -> None:
-    """Remove databases left by kernels that died without running their exit hook."""
-    folder = workspace() / "kernels"
-    if not folder.is_dir():
-        return
-    cutoff = time.time() - max_age_hours * 3600
-    for path in folder.glob("kernel-*.sqlite3*"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            pass  # another kernel removed it first, or it is in use on Windows
+def _prune_leftovers() -> None:
+    """Remove what killed kernels, builds and copies of this user on this host left:
+    their databases (files, or PostgreSQL databases), half-built templates, worker logs."""
+    from workshop_site.lab.databases import prune_databases
+
+    prune_files([workspace() / "kernels", workspace() / "templates"])
+    prune_databases()
+
+
+def _refuse_inside_a_transaction() -> None:
+    from django.apps import apps
+    from django.db import connections
+
+    if apps.ready and connections["default"].in_atomic_block:
+        raise RuntimeError(
+            "lab.start() replaces this kernel's database, which it cannot do inside a "
+            "transaction: run it on its own, outside the `with transaction.atomic():` block "
+            "(then open the block again for what should be rolled back)."
+        )
 
 
 @dataclass
@@ -81,6 +117,7 @@ class ShopSummary:
     seed: int
     seconds: float
     rows: dict[str, int] = field(default_factory=dict)
+    workspace: Path | None = None  # progress, cached databases: WORKSHOP_HOME or .workshop
 
     def _lines(self) -> list[str]:
         return [f"{name:<14}{count:>8,}" for name, count in self.rows.items()]
@@ -90,22 +127,30 @@ class ShopSummary:
             f"Shop ready in {self.seconds:.2f} s (size={self.size}, seed={self.seed}), "
             f"database {self.database}"
         )
-        return "\n".join([head, *self._lines()])
+        where = [f"Workspace (progress, cached databases): {self.workspace}"]
+        return "\n".join([head, *(where if self.workspace else []), *self._lines()])
 
     def _repr_html_(self) -> str:
         cells = "".join(
             f"<tr><td>{html.escape(name)}</td><td style='text-align:right'>{count:,}</td></tr>"
             for name, count in self.rows.items()
         )
+        where = (
+            f"<br><small>workspace (progress, cached databases): "
+            f"<code>{html.escape(str(self.workspace))}</code></small>"
+            if self.workspace
+            else ""
+        )
         return (
             f"<p>✅ <b>Shop ready</b> in {self.seconds:.2f} s — size={self.size}, "
             f"seed={self.seed}<br><small><code>{html.escape(str(self.database))}</code>"
-            f"</small></p><table><tr><th>model</th><th>rows</th></tr>{cells}</table>"
+            f"</small>{where}</p><table><tr><th>model</th><th>rows</th></tr>{cells}</table>"
         )
 
 
 def row_counts() -> dict[str, int]:
     """Rows per shop model, in the order the models are declared."""
+    require_started("lab.row_counts()")
     from django.apps import apps
 
     return {
@@ -139,15 +184,17 @@ def start(
     progress bar); later calls copy it.
     """
     began = time.perf_counter()
+    _refuse_inside_a_transaction()  # before anything closes or repoints the connection
     configure_django()
     from workshop_site.lab.databases import copy_database, template
 
+    if not _state.get("exit_hook"):
+        # Before building or copying: what a killed attempt left may be what fills the disk.
+        _prune_leftovers()
+        atexit.register(_remove_own_database)
+        _state["exit_hook"] = True
     source = template(size=size, seed=seed, progress=not quiet)
     copy_database(source, kernel_database())
-    if not _state.get("exit_hook"):
-        atexit.register(_remove_own_database)
-        _prune_stale_kernels()
-        _state["exit_hook"] = True
     _load_extensions()
     _state.update(size=size, seed=seed)
     return ShopSummary(
@@ -156,4 +203,5 @@ def start(
         seed=seed,
         seconds=time.perf_counter() - began,
         rows=row_counts(),
+        workspace=workspace(),
     )

@@ -36,6 +36,7 @@ import django
 from django.db import connections
 
 from workshop_site.lab import lazy_loads
+from workshop_site.lab.boot import require_started
 from workshop_site.lab.lazy_loads import LazyLoad
 from workshop_site.lab.network_delay import CONTEXT_MS, CONTEXT_SLEPT
 
@@ -274,6 +275,7 @@ class _Recorder:
 def queries(*, using: str | Sequence[str] = "default") -> Iterator[QueryLog]:
     """Record every query run on database ``using`` (or several) inside the block, with
     the line that ran it and, for a lazy load, the relation or field it loaded."""
+    require_started("lab.queries()")
     aliases = [using] if isinstance(using, str) else list(using)
     log = QueryLog()
     with ExitStack() as stack:

@@ -7,6 +7,12 @@ wherever a fresh one is needed: each kernel's own database (``boot``), the data 
 migrations, the seeding code and Django's version, so a change to any of them builds a
 new one instead of reusing a stale one.
 
+A build or a copy writes under a name of its own (``building-<owner>-...``,
+``partial-<owner>-...``, see ``leftovers``) and renames when complete: another kernel
+never sees half a database, a failed one is removed at once, and one killed midway is
+removed by the next ``lab.start()``. A full disk or a read-only workspace is reported in
+one line (``WorkspaceError``) naming the folder and the fix.
+
 Databases are named by SQLite file paths. On PostgreSQL (``DATABASE_URL``) the same
 calls work: a path stands for the database named after its file name
 (:func:`postgres_name`), a copy is ``CREATE DATABASE ... TEMPLATE ...`` (PostgreSQL's own
@@ -19,22 +25,26 @@ import hashlib
 import os
 import re
 import shutil
+import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import django
-from django.db import connections
+from django.db import DatabaseError, OperationalError, connections
 
-from workshop_site.lab.workspace import workspace
+from workshop_site.lab.leftovers import owned_pid, owner_tag, process_gone
+from workshop_site.lab.workspace import workspace, workspace_error
 
 __all__ = [
     "template",
     "copy_database",
     "drop_database",
     "database_exists",
+    "DatabaseUnreachable",
     "pointed_at",
     "postgres_name",
+    "prune_databases",
     "schema_key",
 ]
 
@@ -74,11 +84,46 @@ def _name_for(path: Path | str, using: str) -> str:
     return postgres_name(path) if _is_postgres(using) else str(path)
 
 
+class DatabaseUnreachable(OperationalError):
+    """The PostgreSQL server in ``DATABASE_URL`` cannot be reached: one paragraph saying
+    what was tried and what to check, instead of the driver's traceback."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
+
+
+def _unreachable(using: str, exc: Exception) -> DatabaseUnreachable:
+    settings = connections[using].settings_dict
+    where = f"{settings.get('HOST') or 'localhost'}:{settings.get('PORT') or 5432}"
+    who = settings.get("USER") or "(no user: your login name)"
+    said = (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".")
+    return DatabaseUnreachable(
+        f"Could not connect to the PostgreSQL server that DATABASE_URL names ({where}, "
+        f"user {who}): {said}. Check that the server runs "
+        "and listens on that host and port, that the user name and password in DATABASE_URL "
+        'are right (`psql "$DATABASE_URL"` tries them), and that this user may create '
+        "databases (each kernel gets one of its own). Or unset DATABASE_URL to use SQLite, "
+        "or run `scripts/with-postgres COMMAND` for a throwaway server."
+    )
+
+
 @contextmanager
 def _server_cursor(using: str) -> Iterator:
     # Django's own way to run CREATE/DROP DATABASE: a cursor on the server's maintenance
     # database, never on the database being created or dropped.
-    with connections[using]._nodb_cursor() as cursor:
+    with ExitStack() as stack:
+        # When the server cannot be reached, Django first warns that it falls back from
+        # the "postgres" database to another (a paragraph of its own): one message is enough.
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            try:
+                cursor = stack.enter_context(connections[using]._nodb_cursor())
+            except OperationalError as exc:  # the first contact with the server
+                raise _unreachable(using, exc) from None
+        for warning in said:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
         yield cursor
 
 
@@ -116,11 +161,27 @@ def pointed_at(path: Path | str, *, using: str = "default") -> Iterator[None]:
 
 
 def _build(path: Path, *, size: int, seed: int, progress: bool, using: str) -> None:
+    building = path.with_name(f"building-{owner_tag()}-{path.name}")
+    try:
+        _migrate_and_seed(building, size=size, seed=seed, progress=progress, using=using)
+    except BaseException as exc:  # a full disk, Ctrl-C...: leave nothing half built
+        connections[using].close()
+        try:
+            drop_database(building, using=using)
+        except Exception as cleanup:
+            exc.add_note(f"and {building} could not be removed: {cleanup}")
+        problem = None if _is_postgres(using) else workspace_error(exc, path.parent)
+        if problem is not None:
+            raise problem from None
+        raise
+    _publish(building, path, using=using)
+
+
+def _migrate_and_seed(building: Path, *, size: int, seed: int, progress: bool, using: str) -> None:
     from django.core.management import call_command
 
     from workshop_site.seed import seed as seed_rows
 
-    building = path.with_name(f"{path.name}.{os.getpid()}.building")
     drop_database(building, using=using)
     if _is_postgres(using):
         qn = connections[using].ops.quote_name
@@ -129,17 +190,23 @@ def _build(path: Path, *, size: int, seed: int, progress: bool, using: str) -> N
     with pointed_at(building, using=using):
         call_command("migrate", verbosity=0, interactive=False, database=using)
         seed_rows(size=size, seed=seed, progress=progress, using=using)
+
+
+def _publish(building: Path, path: Path, *, using: str) -> None:
     # Atomic: another kernel building the same template at the same time is harmless.
     if _is_postgres(using):
         qn = connections[using].ops.quote_name
         with _server_cursor(using) as cursor:
-            if database_exists(path, using=using):
-                cursor.execute(f"DROP DATABASE {qn(postgres_name(building))} WITH (FORCE)")
-            else:
+            try:
                 cursor.execute(
                     f"ALTER DATABASE {qn(postgres_name(building))} "
                     f"RENAME TO {qn(postgres_name(path))}"
                 )
+            except DatabaseError:
+                if not database_exists(path, using=using):
+                    raise
+                # Another kernel published the same template first: keep theirs.
+                cursor.execute(f"DROP DATABASE {qn(postgres_name(building))} WITH (FORCE)")
     else:
         os.replace(building, path)
 
@@ -147,7 +214,10 @@ def _build(path: Path, *, size: int, seed: int, progress: bool, using: str) -> N
 def template(*, size: int, seed: int, progress: bool = True, using: str = "default") -> Path:
     """The cached seeded database for ``(size, seed)``, built if missing."""
     folder = workspace() / "templates"
-    folder.mkdir(exist_ok=True)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise workspace_error(exc, folder) or exc from None
     path = folder / f"shop-{schema_key()}-size{size}-seed{seed}.sqlite3"
     if not database_exists(path, using=using):
         _build(path, size=size, seed=seed, progress=progress, using=using)
@@ -172,9 +242,35 @@ def copy_database(source: Path | str, target: Path | str, *, using: str = "defau
             )
         return
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
-    shutil.copyfile(source, partial)
-    os.replace(partial, target)
+    partial = target.with_name(f"partial-{owner_tag()}-{target.name}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, partial)
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise workspace_error(exc, target.parent) or exc from None
     for suffix in ("-wal", "-shm", "-journal"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
+
+
+def prune_databases(*, using: str = "default") -> list[str]:
+    """On PostgreSQL, drop the databases this user's dead processes on this host left
+    (a killed kernel's, a killed build's, ``compare()``'s); return their names."""
+    if not _is_postgres(using):
+        return []
+    with _server_cursor(using) as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE 'ws\\_%%'")
+        names = [row[0] for row in cursor.fetchall()]
+    dropped = []
+    qn = connections[using].ops.quote_name
+    for name in names:
+        pid = owned_pid(name.removeprefix("ws_"), separator="_")
+        # A database has no "last written" time to compare with: only a process that is
+        # gone counts (one whose id was reused keeps its database until it is gone too).
+        if pid is None or pid == os.getpid() or not process_gone(pid, last_written=float("inf")):
+            continue
+        with _server_cursor(using) as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {qn(name)} WITH (FORCE)")
+        dropped.append(name)
+    return dropped

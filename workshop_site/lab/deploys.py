@@ -13,6 +13,8 @@ from contextlib import contextmanager
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from workshop_site.lab.boot import require_started
+
 __all__ = ["NAIVE_FORMS", "bad_deploy", "serving", "view_for"]
 
 #: The shop's pages that have a naive form: ``shop:X`` and ``shop:X_naive``.
@@ -52,6 +54,7 @@ def serving(views: Mapping[str, View]) -> Iterator[None]:
 
     The original views are put back on exit, also after an error; nesting is safe.
     """
+    require_started("lab.serving()")
     patterns = {name: _find(name) for name in views}
     replacements = {
         name: view_for(view) if isinstance(view, str) else view for name, view in views.items()
@@ -73,6 +76,7 @@ def bad_deploy() -> Iterator[None]:
     Every page built on it (search, cart, the API, the optimized list pages) then loads
     each card's product, brand, images and categories one query at a time: an N+1.
     """
+    require_started("lab.bad_deploy()")
     from workshop_site.shop.querysets import ListingQuerySet
 
     original = ListingQuerySet.__dict__["optimize_for_list"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 
 from workshop_site.external import PartnerService
+from workshop_site.lab.boot import require_started
 
 __all__ = ["partners"]
 
@@ -23,6 +24,7 @@ def partners(*, hang_limit: float = 1.0, reset: bool = True) -> PartnerService:
     ``hang_limit``: seconds a hanging partner holds a request before answering anyway
     (a real one may never answer; the limit keeps every cell short).
     """
+    require_started("lab.partners()")
     from django.conf import settings
 
     from workshop_site.lab.setting_swap import swap_setting

@@ -27,7 +27,6 @@ Honest numbers:
 
 from __future__ import annotations
 
-import os
 import reprlib
 import statistics
 import warnings
@@ -38,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from workshop_site.lab.boot import DEFAULT_SEED
+from workshop_site.lab.boot import DEFAULT_SEED, require_started
 from workshop_site.lab.capture import QueryLog, queries
 from workshop_site.lab.probes import frozen_heap, rolled_back, timed_runs, traced_peak
 
@@ -81,6 +80,7 @@ def compare(
     ``peak_memory_kb`` (NaN otherwise). Columns: ``variant, rows, queries, db_time_ms,
     wall_time_ms, peak_memory_kb, runs, matches_first, latency_ms``.
     """
+    require_started("lab.compare()")
     _check_arguments(variants, sizes, repeat, budget)
     from django.db import connections
     from tqdm.auto import tqdm
@@ -136,10 +136,6 @@ def _check_arguments(
 
 
 def _check_connection(connection: Any) -> None:
-    from django.apps import apps
-
-    if not apps.ready:
-        raise RuntimeError("compare() needs the shop: run lab.start() first")
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         raise RuntimeError(
             "compare() runs each size on a copy of a seeded database file; the default "
@@ -153,9 +149,11 @@ def _check_connection(connection: Any) -> None:
 
 
 def _scratch_path(size: int) -> Path:
+    from workshop_site.lab.leftovers import owner_tag
     from workshop_site.lab.workspace import workspace
 
-    return workspace() / "kernels" / f"compare-{os.getpid()}-size{size}.sqlite3"
+    # Named for its owner: the next lab.start() removes it if this kernel is killed.
+    return workspace() / "kernels" / f"compare-{owner_tag()}-size{size}.sqlite3"
 
 
 # -- one variant at one size -----------------------------------------------------------

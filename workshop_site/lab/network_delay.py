@@ -23,6 +23,8 @@ from typing import Any
 
 from django.db import connections
 
+from workshop_site.lab.boot import require_started
+
 __all__ = ["latency", "Latency", "LatencySwitch", "CONTEXT_MS", "CONTEXT_SLEPT"]
 
 #: Keys this module sets in an execute wrapper's ``context`` dict for inner wrappers.
@@ -112,6 +114,7 @@ class LatencySwitch:
 
     def __call__(self, ms: float, *, using: str = "default") -> Latency:
         """Add ``ms`` of simulated round trip to every query on ``using`` (0 switches off)."""
+        require_started("lab.latency()")
         return Latency(ms, using=using)
 
     def off(self) -> None:

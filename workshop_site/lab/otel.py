@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from workshop_site.lab.boot import require_started
 from workshop_site.lab.waterfall import plot_waterfall
 
 if TYPE_CHECKING:
@@ -157,6 +158,7 @@ def otel_trace(
 
     ``views``: as for ``lab.trace``, the views to serve at some URL names.
     """
+    require_started("lab.otel_trace()")
     from django.test import Client, override_settings
 
     from workshop_site.lab.deploys import serving

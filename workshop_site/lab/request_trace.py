@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from workshop_site.lab.boot import require_started
 from workshop_site.lab.waterfall import plot_waterfall
 
 if TYPE_CHECKING:
@@ -120,6 +121,7 @@ def trace(
     traffic run: the page as that run served it). Runs with ``DEBUG=False`` like
     ``lab.traffic`` unless ``debug=True``.
     """
+    require_started("lab.trace()")
     from django.test import Client, override_settings
 
     from workshop_site.lab.deploys import serving

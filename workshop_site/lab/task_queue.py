@@ -25,6 +25,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.utils import timezone
 
+from workshop_site.lab.boot import require_started
+from workshop_site.lab.leftovers import owner_tag
 from workshop_site.lab.workspace import workspace
 
 if TYPE_CHECKING:
@@ -74,7 +76,8 @@ class TaskWorker:
 
     def __init__(self, *, interval: float = 0.05) -> None:
         self.interval = interval
-        self.log_path = workspace() / "kernels" / f"worker-{os.getpid()}.log"
+        # Named for its kernel: the next lab.start() removes it once that kernel is gone.
+        self.log_path = workspace() / "kernels" / f"worker-{owner_tag()}.log"
         self._process: subprocess.Popen[bytes] | None = None
         self._previous_tasks: Any = None
         self._started_at: datetime | None = None
@@ -199,6 +202,7 @@ _workers: dict[str, TaskWorker] = {}
 
 def task_worker(*, interval: float = 0.05) -> TaskWorker:
     """This kernel's task worker, started (once) on its database; ``.stop()`` to end it."""
+    require_started("lab.task_worker()")
     import atexit
 
     worker = _workers.get("worker")

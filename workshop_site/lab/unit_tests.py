@@ -12,6 +12,8 @@ import time
 import unittest
 from types import TracebackType
 
+from workshop_site.lab.boot import require_started
+
 __all__ = ["TestRun", "run_tests"]
 
 _ExcInfo = tuple[type[BaseException], BaseException, TracebackType] | tuple[None, None, None]
@@ -60,6 +62,7 @@ def _name(test: unittest.TestCase) -> str:
 
 def run_tests(*cases: type[unittest.TestCase], quiet: bool = False) -> TestRun:
     """Run the ``test_*`` methods of each ``TestCase`` class; print the report unless quiet."""
+    require_started("lab.run_tests()")
     if not cases:
         raise TypeError("run_tests() needs at least one TestCase class")
     loader = unittest.defaultTestLoader

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
+from workshop_site.lab.boot import require_started
 from workshop_site.lab.deploys import NAIVE_FORMS, bad_deploy, serving
 
 if TYPE_CHECKING:
@@ -218,6 +219,7 @@ def traffic(
     ``mix``: the URL names visited, most visited first (a page without URL parameters can
     be added to :data:`MIX`, e.g. the capstone's seller dashboard).
     """
+    require_started("lab.traffic()")
     from django.test import Client, override_settings
 
     from workshop_site.monitoring.store import STORE

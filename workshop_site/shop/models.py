@@ -10,8 +10,19 @@ lazy loads the lessons teach learners to find. Their docstrings say so.
 
 from decimal import Decimal
 
+from django.apps import apps
+from django.core.exceptions import AppRegistryNotReady
 from django.db import models
 from django.urls import reverse
+
+if not apps.apps_ready:
+    # Imported before Django is set up: a notebook cell above `lab.start()`, or a script.
+    # Django would say "settings are not configured" (ImproperlyConfigured) and no more.
+    raise AppRegistryNotReady(
+        "The shop's models need Django set up: run `lab.start()` first (in a notebook: "
+        "`from workshop_site import lab; lab.start()`; in a script: django.setup() with "
+        "DJANGO_SETTINGS_MODULE=workshop_site.settings)."
+    )
 
 from workshop_site.shop.querysets import (
     CategoryQuerySet,

@@ -1,6 +1,6 @@
 """Lesson 03 (the N+1 problem and ``select_related``): join the foreign keys you read.
 
-Each exercise's naive version (in ``solutions/03_n_plus_one.ipynb``) makes one query per
+Each exercise's naive version (in ``solutions/03_n_plus_one_solutions.ipynb``) makes one query per
 row. The classic wrong fix of 03.2 and 03.3 joins the first hop only, and the second hop
 still costs a query per row — in 03.3 from a property in ``shop/models.py``, which the
 diagnosis points at.
