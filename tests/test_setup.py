@@ -107,7 +107,19 @@ def test_test_target_lints_then_runs_pytest_with_its_arguments():
     commands = setup.commands_for("test", Path("py"), ["-k", "seed"])
     assert commands[0][1:4] == ["-m", "ruff", "check"]
     assert commands[1][1:5] == ["-m", "ruff", "format", "--check"]
-    assert commands[-1] == ["py", "-m", "pytest", "-k", "seed"]
+    assert commands[2] == ["py", "-m", "mypy"]
+    markers = "not timing and not postgres and not browser"
+    assert commands[3] == ["py", "-m", "pytest", "-n", "auto", "-m", markers, "-k", "seed"]
+    # The timing tests last, one process, and "none selected" (exit status 5) is fine.
+    timing = "timing and not postgres and not browser"
+    assert commands[4] == [setup.NONE_SELECTED_OK, "py", "-m", "pytest", "-m", timing, "-k", "seed"]
+
+
+def test_check_is_lint_and_the_fast_tests_and_workers_can_be_one_process():
+    commands = setup.commands_for("check", Path("py"), workers="0")
+    assert [c[2] for c in commands[:3]] == ["ruff", "ruff", "mypy"]
+    assert commands[3][:4] == ["py", "-m", "pytest", "-m"]
+    assert "not notebook and not slow" in commands[3][4]
 
 
 def test_lab_listens_on_loopback_only(monkeypatch):
