@@ -15,6 +15,7 @@ import nbformat
 import pytest
 from django.db.models import FETCH_PEERS
 from exercise_asserts import fails, passes
+from recording_cells import fixes_shown, shown_before_a_hint
 
 from workshop_site.grading import grade
 from workshop_site.grading.references import ref03
@@ -247,3 +248,9 @@ def test_pasting_the_closest_lesson_cell_does_not_pass(exercise, lesson_code, pa
 
 def test_every_exercise_has_its_lesson_pastes():
     assert sorted(LESSON_PASTES) == ["03.1", "03.2", "03.3"]
+
+
+def test_the_exercise_notebook_shows_no_fix_before_a_hint(seeded):
+    shown = shown_before_a_hint(ROOT / "solutions" / "03_n_plus_one_solutions.ipynb")
+    assert "similar queries" in shown  # the problem, named
+    assert fixes_shown(shown) == [], shown

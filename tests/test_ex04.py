@@ -16,6 +16,7 @@ import nbformat
 import pytest
 from django.db.models import Prefetch
 from exercise_asserts import fails, passes
+from recording_cells import fixes_shown, shown_before_a_hint
 
 from workshop_site.grading import grade
 from workshop_site.grading.references import ref04
@@ -68,7 +69,7 @@ def test_04_1_accepts_the_reference_and_orders_grouped_in_python():
 
 
 def test_04_1_rejects_the_naive_statements():
-    fails("04.1", statements_naive, "scaling", "customers and orders", "customer.orders")
+    fails("04.1", statements_naive, "scaling", "customers and orders", "one per order")
 
 
 def test_04_1_rejects_prefetching_the_orders_only_and_points_at_the_property():
@@ -316,3 +317,9 @@ def test_pasting_the_closest_lesson_cell_does_not_pass(exercise, lesson_code, pa
 
 def test_every_exercise_has_its_lesson_pastes():
     assert sorted(LESSON_PASTES) == ["04.1", "04.2", "04.3"]
+
+
+def test_the_exercise_notebook_shows_no_fix_before_a_hint(seeded):
+    shown = shown_before_a_hint(ROOT / "solutions" / "04_prefetch_related_solutions.ipynb")
+    assert "similar queries" in shown  # the problem, named
+    assert fixes_shown(shown) == [], shown
