@@ -19,6 +19,9 @@ holds two mappings::
         "03.b": Answers(right='low = Listing.objects.select_related("product")...'),
     }
 
+An optional ``SETUP`` string runs once after the first cell, after :data:`HELPERS`
+(``_count``, ``_rows``, ``_growth``, which every file may use).
+
 A claim runs right after its cell, in the same kernel, on the variables the notebook's
 cells produced: no second execution. It fails naming the notebook, the cell and the
 prose. An answer replaces the activity cell's line marked ``# ← your turn`` (indent kept)
@@ -51,6 +54,27 @@ __all__ = [
 ]
 
 FOLDER = Path(__file__).resolve().parent
+#: Run in every checked notebook's kernel after its first cell (before the file's own
+#: ``SETUP``): helpers any claim may use. ``_count(fn)``: the queries ``fn()`` runs;
+#: ``_rows(frame, variant, column)``: a ``lab.compare`` frame's (sizes, values) for one
+#: variant, by size; ``_growth(sizes, values)``: lab.plot's growth fit (``.kind`` is
+#: "flat"/"linear"/..., ``.per_row`` the slope).
+HELPERS = """
+from workshop_site.lab.plots import growth as _growth
+
+
+def _count(fn):
+    from workshop_site.lab.capture import queries as _queries
+
+    with _queries() as log:
+        fn()
+    return len(log)
+
+
+def _rows(frame, variant, column):
+    rows = frame[frame.variant == variant].sort_values("rows")
+    return rows["rows"].tolist(), rows[column].tolist()
+"""
 #: The key of claims that run after the notebook's last cell.
 AT_END = "@end"
 #: The line a learner edits in an activity cell carries this comment (and maybe more:
@@ -185,8 +209,10 @@ class Checker:
         self.tried: dict[str, tuple[str, str, str]] = {}  # id → (committed, wrong, right)
 
     def __call__(self, index: int, cell: nbformat.NotebookNode, kernel) -> None:
-        if index == 0 and self.claims.setup:
-            kernel.run(self.claims.setup)
+        if index == 0:
+            kernel.run(HELPERS)
+            if self.claims.setup:
+                kernel.run(self.claims.setup)
         for tag in cell.get("metadata", {}).get("tags", []):
             for claim in self.claims.claims.get(tag, []):
                 self._claim(kernel, claim, f"cell {index} (tag {tag!r})")
