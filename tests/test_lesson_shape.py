@@ -97,6 +97,12 @@ def test_sections_add_up_and_are_the_notebooks_headings(lesson):
     assert headings == [s.title.replace("`", "") for s in lesson.sections]
 
 
+@pytest.mark.parametrize("lesson", REWRITTEN, ids=_id)
+def test_every_section_ends_with_a_your_turn(lesson):
+    without = [section.title for section in lesson.sections if not section.activities]
+    assert not without, f"{lesson.number}: sections without an activity: {without}"
+
+
 def _section_of_each_cell(notebook: nbformat.NotebookNode) -> list[int]:
     """The number (1, 2, ...) of the section each cell is in; 0 before the first."""
     current, found = 0, []

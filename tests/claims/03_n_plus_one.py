@@ -135,10 +135,12 @@ ANSWERS = {
         right='reviews = Review.objects.select_related("product__brand").order_by("id")',
         wrong='reviews = Review.objects.select_related("product").order_by("id")',
     ),
-    "03.e": Answers(right='guess = "LEFT OUTER"', wrong='guess = "INNER"'),
-    "03.f": Answers(right="guess = 3", wrong="guess = 51"),
-    "03.g": Answers(right='guess = "address"', wrong='guess = "name"'),
-    "03.h": Answers(
+    "03.e": Answers(right="guess = 101", wrong="guess = 1"),
+    "03.f": Answers(right='guess = "LEFT OUTER"', wrong='guess = "INNER"'),
+    "03.g": Answers(right="guess = 6", wrong="guess = 2"),
+    "03.h": Answers(right="guess = 3", wrong="guess = 51"),
+    "03.i": Answers(right='guess = "address"', wrong='guess = "name"'),
+    "03.j": Answers(
         right='low = Listing.objects.filter(stock__lt=3).select_related("product").order_by("id")',
         wrong='low = Listing.objects.filter(stock__lt=3).prefetch_related("product")'
         '.order_by("id")',
