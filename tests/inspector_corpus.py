@@ -31,6 +31,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+import corpus_lesson03 as n_plus_one
 import django
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
@@ -41,9 +42,11 @@ from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 
+from workshop_site.grading.exercises import ex05
+from workshop_site.grading.exercises import ex07 as pinning
 from workshop_site.lab.capture import QueryLog, queries
 from workshop_site.lab.inspector import Finding, Fix, diagnose
-from workshop_site.lessons import composing, n_plus_one, pinning, prefetch, template_costs
+from workshop_site.lessons import composing, prefetch, template_costs
 from workshop_site.seed import REFERENCE_NOW, seed
 from workshop_site.shop import dashboard, views
 from workshop_site.shop.models import (
@@ -577,7 +580,7 @@ def good_reviews_prefetched(_n: int) -> dict[str, list[int]]:  # 04.3
 )
 def orders_to_ship_naive(_n: int) -> list[Any]:  # 05.1
     paid = Order.objects.filter(status=Order.Status.PAID).newest_first()
-    return composing.shipments(paid)
+    return ex05.shipments(paid)
 
 
 @snippet("Product.reviews", kind="exercise")
@@ -591,7 +594,7 @@ def rated_cards_naive(_n: int) -> list[Any]:  # 05.2
                 count=Count("id"), average=Avg("rating")
             ),
         )
-        cards.append(composing.rated_card(listing, stats["count"], stats["average"]))
+        cards.append(ex05.rated_card(listing, stats["count"], stats["average"]))
     return cards
 
 

@@ -11,15 +11,15 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from workshop_site.grading.exercises import ex10
+from workshop_site.grading.references import ref10
+from workshop_site.lab import capstone
+from workshop_site.lab.indexes import table_indexes
 from workshop_site.lab.inspector import diagnose
+from workshop_site.lab.query_plans import plan
 from workshop_site.lab.request_trace import trace
 from workshop_site.lab.visitors import MIX as SHOP_MIX
 from workshop_site.lab.visitors import plan as plan_traffic
 from workshop_site.lab.visitors import traffic
-from workshop_site.lessons import capstone
-from workshop_site.lessons.indexes import table_indexes
-from workshop_site.lessons.plans import plan
 from workshop_site.shop import dashboard
 from workshop_site.shop.models import Order
 from workshop_site.shop.views_dashboard import dashboard_view
@@ -77,7 +77,7 @@ def test_the_carrier_call_has_no_timeout_and_waits_for_a_hanging_partner(seeded,
 
 def test_the_fixed_panels_give_the_same_page_in_three_queries(recorded, seeded, partners):
     shop = dashboard_view()
-    fixed = dashboard_view(orders_to_ship=ex10.orders_to_ship, low_stock=ex10.low_stock)
+    fixed = dashboard_view(orders_to_ship=ref10.orders_to_ship, low_stock=ref10.low_stock)
     before, before_log = recorded(lambda: capstone.dashboard_page(shop)())
     after, after_log = recorded(lambda: capstone.dashboard_page(fixed)())
     assert before.content == after.content
@@ -86,22 +86,24 @@ def test_the_fixed_panels_give_the_same_page_in_three_queries(recorded, seeded, 
 
 
 def test_the_panels_agree_with_the_shops_own(seeded, partners):
-    assert ex10.orders_to_ship() == dashboard.orders_to_ship()
-    assert ex10.low_stock() == dashboard.low_stock()
-    assert ex10.carrier_status() == dashboard.carrier_status()
+    assert ref10.orders_to_ship() == dashboard.orders_to_ship()
+    assert ref10.low_stock() == dashboard.low_stock()
+    assert ref10.carrier_status() == dashboard.carrier_status()
 
 
 def test_a_stub_panel_is_replaced_by_the_shops_own_and_named(seeded):
     assembled = capstone.fixed_view(
-        orders_to_ship=ex10.orders_to_ship, low_stock=_stub, carrier_status=capstone.offline_carrier
+        orders_to_ship=ref10.orders_to_ship,
+        low_stock=_stub,
+        carrier_status=capstone.offline_carrier,
     )
     assert assembled.still_original == ["low_stock (not written yet)"]
     assert "low_stock" in repr(assembled)
     response = capstone.dashboard_page(assembled.view)()
     assert response.status_code == 200
     done = capstone.fixed_view(
-        orders_to_ship=ex10.orders_to_ship,
-        low_stock=ex10.low_stock,
+        orders_to_ship=ref10.orders_to_ship,
+        low_stock=ref10.low_stock,
         carrier_status=capstone.offline_carrier,
     )
     assert repr(done) == "Your dashboard: every panel is yours."
@@ -109,10 +111,10 @@ def test_a_stub_panel_is_replaced_by_the_shops_own_and_named(seeded):
 
 def test_apply_index_creates_the_learners_index_once(seeded):
     assert capstone.apply_index(_stub) == "no index yet: the index exercise is not written"
-    first = capstone.apply_index(ex10.dashboard_index)
+    first = capstone.apply_index(ref10.dashboard_index)
     assert first.startswith("index order_status_created_idx created on shop_order")
     assert "order_status_created_idx" in table_indexes(Order)
-    assert capstone.apply_index(ex10.dashboard_index).endswith("is already on shop_order")
+    assert capstone.apply_index(ref10.dashboard_index).endswith("is already on shop_order")
     assert plan(capstone.to_ship_queryset()).index_used("shop_order") == "order_status_created_idx"
 
 
@@ -136,9 +138,9 @@ def test_before_and_after_the_route_costs_fewer_queries(seeded, partners):
     partners.configure("shipping", delay=0.05)
     before = traffic(n=80, seed=11, mix=capstone.MIX, optimized=True, progress=False)
     fixed = dashboard_view(
-        orders_to_ship=ex10.orders_to_ship,
-        low_stock=ex10.low_stock,
-        carrier_status=ex10.carrier_status,
+        orders_to_ship=ref10.orders_to_ship,
+        low_stock=ref10.low_stock,
+        carrier_status=ref10.carrier_status,
     )
     after = traffic(
         n=80,

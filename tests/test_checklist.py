@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from workshop_site.lessons import checklist
+from workshop_site.lab import checklist
 
 #: Customers in the seeded test database (see conftest.py's ``seeded``).
 SEED_SIZE = 200

@@ -11,10 +11,10 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 
 from workshop_site.grading import grade
-from workshop_site.grading.exercises import ex02
 from workshop_site.grading.integrity import file_digest
 from workshop_site.grading.kinds import registered_kinds
 from workshop_site.grading.kinds.traffic import FixesRoute, main_content
+from workshop_site.grading.references import ref02
 from workshop_site.grading.registry import get
 from workshop_site.grading.sandbox import working_copy
 from workshop_site.shop import views
@@ -52,7 +52,7 @@ def test_main_content_ignores_what_is_outside_main_and_csrf_tokens():
 
 @pytest.mark.slow
 def test_the_reference_passes_with_the_route_and_the_counts():
-    verdict = graded(ex02.home)
+    verdict = graded(ref02.home)
     assert verdict.passed, repr(verdict)
     headline = verdict.headline()
     assert "`/`: " in headline

@@ -7,7 +7,7 @@ import pytest
 from django.db.models import FETCH_PEERS
 from exercise_asserts import fails, passes
 
-from workshop_site.grading.exercises import ex03
+from workshop_site.grading.references import ref03
 from workshop_site.shop.models import Customer, Order, OrderLine, Review
 
 pytestmark = pytest.mark.usefixtures("grading_sandbox")
@@ -34,7 +34,7 @@ def envelopes_peers():
 
 
 def test_03_1_accepts_the_reference_and_a_values_list_join():
-    passes("03.1", ex03.welcome_envelopes)
+    passes("03.1", ref03.welcome_envelopes)
     passes("03.1", envelopes_values)
 
 
@@ -81,7 +81,7 @@ def packing_values():
 
 
 def test_03_2_accepts_the_reference_and_a_values_list_join():
-    passes("03.2", ex03.packing_list)
+    passes("03.2", ref03.packing_list)
     passes("03.2", packing_values)
 
 
@@ -129,7 +129,7 @@ def apologies_from_customers():
 
 
 def test_03_3_accepts_the_reference_and_another_right_answer():
-    passes("03.3", ex03.apology_letters)
+    passes("03.3", ref03.apology_letters)
     passes("03.3", apologies_from_customers)
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Prefetch
 from exercise_asserts import fails, passes
 
-from workshop_site.grading.exercises import ex04
+from workshop_site.grading.references import ref04
 from workshop_site.shop.models import Pizza, Product, ProductImage, Review, Topping
 
 pytestmark = pytest.mark.usefixtures("grading_sandbox")
@@ -43,7 +43,7 @@ def menu_ordered_prefetch():
 
 
 def test_04_1_accepts_the_reference_and_an_ordered_prefetch():
-    passes("04.1", ex04.menu_page)
+    passes("04.1", ref04.menu_page)
     passes("04.1", menu_ordered_prefetch)
 
 
@@ -113,7 +113,7 @@ def cards_first_image_only():
 
 @pytest.mark.slow
 def test_04_2_accepts_the_reference_and_a_prefetch_of_the_first_image_only():
-    passes("04.2", ex04.product_cards)
+    passes("04.2", ref04.product_cards)
     passes("04.2", cards_first_image_only)
 
 
@@ -175,7 +175,7 @@ def good_reviews_prefetch_without_to_attr():
 
 
 def test_04_3_accepts_the_reference_and_other_right_answers():
-    passes("04.3", ex04.good_reviews)
+    passes("04.3", ref04.good_reviews)
     passes("04.3", good_reviews_in_python)
     passes("04.3", good_reviews_prefetch_without_to_attr)
 

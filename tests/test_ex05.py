@@ -12,8 +12,8 @@ from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Subqu
 from django.db.models.functions import Coalesce
 from exercise_asserts import fails, passes
 
-from workshop_site.grading.exercises import ex05
-from workshop_site.lessons.composing import rated_card, shipments
+from workshop_site.grading.exercises.ex05 import rated_card, shipments
+from workshop_site.grading.references import ref05
 from workshop_site.shop.models import Listing, Order, OrderLine, Review
 from workshop_site.shop.querysets import ListingQuerySet, OrderQuerySet
 
@@ -42,7 +42,7 @@ class ComposedOrders(OrderQuerySet):
 
 
 def test_05_1_accepts_the_reference_and_a_method_made_of_pieces():
-    passes("05.1", ex05.orders_to_ship)
+    passes("05.1", ref05.orders_to_ship)
     passes("05.1", lambda: shipments(_paid(ComposedOrders).optimize_for_list()))
 
 
@@ -145,7 +145,7 @@ def rated_cards_in_python():
 
 @pytest.mark.slow
 def test_05_2_accepts_the_reference_and_subqueries():
-    passes("05.2", ex05.rated_cards)
+    passes("05.2", ref05.rated_cards)
     passes("05.2", lambda: _cards(_public(SubqueryRatings).optimize_for_list()))
 
 

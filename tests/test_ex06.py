@@ -13,6 +13,7 @@ import pytest
 from exercise_asserts import fails, passes
 
 from workshop_site.grading.exercises import ex06
+from workshop_site.grading.references import ref06
 from workshop_site.grading.sandbox import run
 from workshop_site.lessons import loading_less
 from workshop_site.shop.models import Product
@@ -64,7 +65,7 @@ def export_unordered_dates():
 
 @pytest.mark.slow
 def test_06_1_accepts_the_reference_streamed_values_and_only():
-    passes("06.1", ex06.EXERCISES[0].reference)
+    passes("06.1", ref06.export_products)
     passes("06.1", export_values_streamed)
     # only() builds model instances without the description: within 3× of the reference.
     passes("06.1", export_only)
@@ -99,7 +100,7 @@ def test_06_1_memory_ratio_of_objects_grows_with_the_rows():
     for size in (300, 1000):
         objects, values = (
             run(fn, size=size, accept=lambda value: value, cap=10, seconds=30, memory=True)
-            for fn in (loading_less.export_objects, ex06.EXERCISES[0].reference)
+            for fn in (loading_less.export_objects, ref06.export_products)
         )
         ratios.append(objects.peak_memory / values.peak_memory)
     assert 3 < ratios[0] < ratios[1], ratios
@@ -113,7 +114,7 @@ def _public():
 
 
 def test_06_2_accepts_the_reference_and_defer():
-    passes("06.2", ex06.catalogue_products)
+    passes("06.2", ref06.catalogue_products)
     passes("06.2", lambda: _public().select_related("brand").defer("description"))
 
 
@@ -167,3 +168,12 @@ def test_06_2_rejects_a_brand_loaded_per_row():
         "one per product",
         'select_related("brand")',
     )
+
+
+def test_the_catalogue_page_renders_links_and_brands(seeded):
+    products = Product.objects.select_related("brand").order_by("id")[:3]
+    lines = ex06.catalogue_page(products)
+    assert lines == [
+        f'<li><a href="{p.get_absolute_url()}">{p.title}</a> · {p.brand.name}</li>'
+        for p in products
+    ]

@@ -12,9 +12,9 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from workshop_site.grading import grade
-from workshop_site.grading.exercises import ex07
 from workshop_site.grading.integrity import file_digest
 from workshop_site.grading.kinds import TellsNaiveFromFixed, registered_kinds
+from workshop_site.grading.references import ref07
 from workshop_site.grading.registry import get
 from workshop_site.grading.sandbox import working_copy
 from workshop_site.perf_testing import assert_queries_flat, forbid_lazy_loads
@@ -48,7 +48,7 @@ def test_the_kind_is_registered_from_its_own_module():
 
 
 def test_the_reference_passes_with_what_it_measured():
-    verdict = graded("07.1", ex07.test_order_summaries_stay_flat)
+    verdict = graded("07.1", ref07.test_order_summaries_stay_flat)
     assert verdict.passed, repr(verdict)
     assert "fails on the naive `order_summaries` (AssertionError)" in verdict.headline()
 
@@ -211,7 +211,7 @@ def test_endless_queries_are_stopped_and_reported():
 
 
 def test_the_fetch_raise_reference_passes():
-    verdict = graded("07.2", ex07.test_review_lines_load_what_they_read)
+    verdict = graded("07.2", ref07.test_review_lines_load_what_they_read)
     assert verdict.passed, repr(verdict)
     assert "(FieldFetchBlocked)" in verdict.headline()
 

@@ -12,9 +12,8 @@ from django.db import models
 from django.db.models import F, Q
 from exercise_asserts import fails, passes
 
-from workshop_site.grading.exercises import ex09
-from workshop_site.lessons.long_jobs import invoice_line
-from workshop_site.lessons.template_costs import pending_page, render_orders
+from workshop_site.grading.exercises.ex09 import invoice_line, pending_page, render_orders
+from workshop_site.grading.references import ref09
 from workshop_site.shop.models import Listing, Order
 
 pytestmark = pytest.mark.usefixtures("grading_sandbox")
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("grading_sandbox")
 
 
 def test_09_1_accepts_the_composite_index_and_a_partial_one():
-    verdict = passes("09.1", ex09.queue_index)
+    verdict = passes("09.1", ref09.queue_index)
     assert "without an index the database reads every row of shop_order" in verdict.figures[0]
     passes(
         "09.1",
@@ -100,7 +99,7 @@ def export_in_pk_batches():
 
 @pytest.mark.slow
 def test_09_2_accepts_the_iterator_and_primary_key_batches():
-    verdict = passes("09.2", ex09.export_orders)
+    verdict = passes("09.2", ref09.export_orders)
     assert any("peak memory" in figure for figure in verdict.figures)
     passes("09.2", export_in_pk_batches)
 
@@ -140,7 +139,7 @@ def restock_wrong_amount():
 
 
 def test_09_3_accepts_update_with_f_and_bulk_update():
-    passes("09.3", ex09.restock)
+    passes("09.3", ref09.restock)
     passes("09.3", restock_bulk_update)
 
 
@@ -169,7 +168,7 @@ def page_half_fixed():
 
 @pytest.mark.slow
 def test_09_4_accepts_the_reference_and_prefetching_every_relation():
-    passes("09.4", ex09.pending_orders_page)
+    passes("09.4", ref09.pending_orders_page)
     passes("09.4", page_prefetch_everything)
 
 

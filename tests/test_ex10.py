@@ -16,7 +16,8 @@ from exercise_asserts import fails, passes
 
 from workshop_site.external import client
 from workshop_site.grading.exercises import ex10
-from workshop_site.lessons.capstone import NOT_ANSWERED
+from workshop_site.grading.references import ref10
+from workshop_site.lab.capstone import NOT_ANSWERED
 from workshop_site.perf_testing import assert_queries_flat
 from workshop_site.shop import dashboard
 from workshop_site.shop.dashboard import WAREHOUSE_POSTCODE, CarrierStatus, LowStock
@@ -59,7 +60,7 @@ def orders_to_ship_prefetch_everything():
 
 
 def test_10_1_accepts_the_reference_and_prefetching_the_customers_too():
-    passes("10.1", ex10.orders_to_ship)
+    passes("10.1", ref10.orders_to_ship)
     passes("10.1", orders_to_ship_prefetch_everything)
 
 
@@ -72,7 +73,7 @@ def test_10_1_rejects_the_shops_panel_and_a_half_fix():
 
 
 def test_10_2_accepts_the_composite_and_a_partial_index():
-    passes("10.2", ex10.dashboard_index)
+    passes("10.2", ref10.dashboard_index)
     passes(
         "10.2",
         lambda: models.Index(fields=["created_at"], condition=Q(status="paid"), name="paid_idx"),
@@ -106,7 +107,7 @@ def low_stock_without_defer():
 
 
 def test_10_3_accepts_a_summary_cut_by_the_database_and_no_defer_at_all():
-    passes("10.3", ex10.low_stock)
+    passes("10.3", ref10.low_stock)
     passes("10.3", low_stock_without_defer)
 
 
@@ -139,7 +140,7 @@ def carrier_flat_rate():
 
 @pytest.mark.slow
 def test_10_4_accepts_the_client_and_requests_with_a_timeout():
-    passes("10.4", ex10.carrier_status)
+    passes("10.4", ref10.carrier_status)
     passes("10.4", carrier_with_requests)
 
 
@@ -182,7 +183,7 @@ def only_checks_the_status(get_dashboard):
 
 @pytest.mark.slow
 def test_10_5_accepts_a_bound_on_the_count():
-    verdict = passes("10.5", ex10.test_seller_dashboard_queries)
+    verdict = passes("10.5", ref10.test_seller_dashboard)
     assert "fails on the naive `get_dashboard`" in verdict.figures[0]
     passes("10.5", bound_with_lab_queries)
 

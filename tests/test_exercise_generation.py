@@ -73,7 +73,9 @@ def _notebook():
             "def f():\n    # BEGIN SOLUTION\n    return 1\n    # END SOLUTION"
         ),
         nbformat.v4.new_markdown_cell("The answer is 1.", metadata={"tags": ["solution"]}),
-        nbformat.v4.new_code_cell("lab.check(\"03.2\", f)\nlab.check('03.1', g)"),
+        nbformat.v4.new_code_cell(
+            "def g():\n    return 2\n\n\nlab.check(\"03.2\", f)\nlab.check('03.1', g)"
+        ),
     ]
     notebook.cells[1].outputs = [nbformat.v4.new_output("stream", text="1")]
     notebook.cells[1].execution_count = 3

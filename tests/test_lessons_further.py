@@ -14,11 +14,23 @@ import pytest
 from django.db import connection
 from django.db.models import Q
 
+from workshop_site.lab import template_costs as template_tools
 from workshop_site.lab.capture import queries
+from workshop_site.lab.index_costs import compare_indexes, time_vs_rows
+from workshop_site.lab.indexes import (
+    index_on,
+    index_sql,
+    migration_code,
+    plans_with,
+    table_indexes,
+)
+from workshop_site.lab.job_memory import memory_vs_rows
+from workshop_site.lab.order_growth import grow_orders
+from workshop_site.lab.probes import best_time, rolled_back
+from workshop_site.lab.query_plans import INDEX_ORDER, SEARCH, plan, read_plan
 from workshop_site.lessons import in_database as work
 from workshop_site.lessons import indexes, long_jobs
 from workshop_site.lessons import template_costs as templates
-from workshop_site.lessons.plans import INDEX_ORDER, SEARCH, plan, read_plan
 from workshop_site.seed import REFERENCE_NOW
 from workshop_site.shop.models import Customer, Listing, Order
 
@@ -33,7 +45,7 @@ SQLITE_ONLY = pytest.mark.skipif(
 @pytest.fixture
 def big(seeded):
     """20,000 orders: enough for PostgreSQL's planner to prefer an index (after ANALYZE)."""
-    indexes.grow_orders(20_000, progress=False)
+    grow_orders(20_000, progress=False)
     return Order.objects.count()
 
 
@@ -112,7 +124,7 @@ def test_read_plan_names_the_vendors_it_reads():
 
 
 def test_only_the_primary_key_and_the_foreign_key_are_indexed(seeded):
-    columns = indexes.table_indexes(Order).values()
+    columns = table_indexes(Order).values()
     assert sorted(map(tuple, columns)) == [("customer_id",), ("id",)]
 
 
@@ -125,26 +137,31 @@ def test_the_queue_reads_every_order_then_sorts_them(big):
 
 @pytest.mark.slow
 def test_the_queue_index_goes_straight_to_the_rows_in_order(big):
-    with indexes.index_on(Order, indexes.QUEUE_INDEX):
+    with index_on(Order, indexes.QUEUE_INDEX):
         found = plan(indexes.queue())
     step = found.step("shop_order")
     assert (step.how, step.index, found.sorts) == (SEARCH, "order_status_created_idx", False)
-    assert "order_status_created_idx" not in indexes.table_indexes(Order)  # dropped after
+    assert "order_status_created_idx" not in table_indexes(Order)  # dropped after
 
 
 def test_the_index_is_declared_as_a_migration_writes_it(seeded):
-    code = indexes.migration_code(Order, indexes.QUEUE_INDEX)
+    code = migration_code(Order, indexes.QUEUE_INDEX)
     assert code.startswith("migrations.AddIndex(")
     assert "fields=['status', 'created_at']" in code
-    sql = indexes.index_sql(Order, indexes.QUEUE_INDEX)
+    sql = index_sql(Order, indexes.QUEUE_INDEX)
     assert sql.startswith('CREATE INDEX "order_status_created_idx" ON "shop_order"')
-    assert "WHERE" in indexes.index_sql(Order, indexes.PENDING_INDEX)
+    assert "WHERE" in index_sql(Order, indexes.PENDING_INDEX)
 
 
 @pytest.mark.slow
 @pytest.mark.timing
 def test_time_vs_rows_grows_without_the_index_and_not_with_it(seeded):
-    timings = indexes.time_vs_rows([2_000, 30_000], progress=False)
+    timings = time_vs_rows(
+        [2_000, 30_000],
+        query=indexes.oldest_pending,
+        indexes=[indexes.QUEUE_INDEX],
+        progress=False,
+    )
     assert timings["same_result"].all()
     assert sorted(set(timings["rows"])) == [2_000, 30_000]
     ms = timings.set_index(["rows", "variant"])["ms"]
@@ -160,7 +177,7 @@ def test_time_vs_rows_grows_without_the_index_and_not_with_it(seeded):
 @SQLITE_ONLY
 def test_the_column_order_decides_which_queries_an_index_serves(big):
     last_week = REFERENCE_NOW - timedelta(days=7)
-    plans = indexes.plans_with(
+    plans = plans_with(
         Order,
         indexes.QUEUE_INDEX,
         {
@@ -178,13 +195,14 @@ def test_the_column_order_decides_which_queries_an_index_serves(big):
 @pytest.mark.timing
 @SQLITE_ONLY
 def test_the_four_candidates_read_the_way_the_notebook_says(big):
-    candidates = indexes.compare_indexes(
+    candidates = compare_indexes(
         [
             indexes.STATUS_INDEX,
             indexes.WRONG_ORDER_INDEX,
             indexes.QUEUE_INDEX,
             indexes.PENDING_INDEX,
-        ]
+        ],
+        queries=indexes.QUERIES,
     )
     assert candidates["same_result"].all()
     plans = candidates.set_index(["query", "variant"])["plan"]
@@ -215,10 +233,10 @@ def test_the_four_candidates_read_the_way_the_notebook_says(big):
 
 
 def test_grow_orders_adds_orders_of_existing_customers_and_ids_keep_counting(seeded):
-    added = indexes.grow_orders(3_000, progress=False)
+    added = grow_orders(3_000, progress=False)
     assert added == 3_000 - 400
     assert Order.objects.count() == 3_000
-    assert indexes.grow_orders(2_000, progress=False) == 0
+    assert grow_orders(2_000, progress=False) == 0
     assert not Order.objects.exclude(customer__in=Customer.objects.all()).exists()
     pending = Order.objects.filter(status="pending").count()
     assert 150 < pending < 450  # one in ten, as the seed's mix
@@ -231,7 +249,7 @@ def test_grow_orders_adds_orders_of_existing_customers_and_ids_keep_counting(see
 @pytest.mark.slow
 def test_the_partial_index_holds_only_the_pending_orders(big):
     assert indexes.PENDING_INDEX.condition == Q(status="pending")
-    with indexes.index_on(Order, indexes.PENDING_INDEX):
+    with index_on(Order, indexes.PENDING_INDEX):
         assert plan(indexes.queue()).index_used("shop_order") == "order_pending_created_idx"
 
 
@@ -251,7 +269,7 @@ def test_the_three_exports_agree_and_count_their_queries(recorded, seeded):
 
 @pytest.mark.slow
 def test_peak_memory_grows_with_a_plain_loop_and_stays_flat_otherwise(seeded):
-    jobs = long_jobs.memory_vs_rows(
+    jobs = memory_vs_rows(
         [2_000, 8_000],
         {
             "plain": long_jobs.export_all,
@@ -332,11 +350,11 @@ def test_count_and_exists_ask_for_a_number_and_one_row(recorded, seeded):
 
 
 def test_restock_loop_is_one_update_per_listing_and_update_is_one(recorded, seeded):
-    with long_jobs.rolled_back():
+    with rolled_back():
         count, log = recorded(work.restock_loop)
         assert count > 0
         assert len(log) == 1 + count
-    with long_jobs.rolled_back():
+    with rolled_back():
         updated, log = recorded(work.restock)
         assert updated == count
         assert len(log) == 1
@@ -346,7 +364,7 @@ def test_restock_loop_is_one_update_per_listing_and_update_is_one(recorded, seed
 
 def test_two_saves_lose_a_sale_two_f_updates_do_not(seeded):
     start = Listing.objects.get(pk=1).stock
-    with long_jobs.rolled_back():
+    with rolled_back():
         result = work.lost_update(listing_id=1)
         assert Listing.objects.get(pk=1).stock == start
     assert result == {
@@ -373,51 +391,51 @@ def test_the_naive_table_runs_the_queries_its_docstring_counts(recorded, seeded)
 @pytest.mark.slow
 @pytest.mark.timing
 def test_split_render_separates_database_and_python_time(seeded):
-    split = templates.split_render(templates.pending_orders)
+    split = template_tools.split_render(templates.pending_orders)
     assert split["queries"] == 2
     assert split["total_ms"] == pytest.approx(split["db_ms"] + split["python_ms"])
-    naive = templates.split_render(templates.pending_orders_naive)
+    naive = template_tools.split_render(templates.pending_orders_naive)
     assert naive["python_ms"] > naive["db_ms"]  # each lazy query also builds instances
 
 
 @pytest.mark.slow
 @pytest.mark.timing
 def test_the_catalogue_runs_no_query_and_its_filters_cost_most(recorded, seeded):
-    cards, log = recorded(templates.catalogue_rows)
+    cards, log = recorded(template_tools.catalogue_rows)
     assert len(log) == 1
-    ready = templates.light_rows(cards)
+    ready = template_tools.light_rows(cards)
     with queries() as rendering:
-        heavy = templates.catalogue("catalogue_includes", cards)
-        inline = templates.catalogue("catalogue_inline", cards)
-        light = templates.catalogue("catalogue_light", ready)
+        heavy = template_tools.catalogue("catalogue_includes", cards)
+        inline = template_tools.catalogue("catalogue_inline", cards)
+        light = template_tools.catalogue("catalogue_light", ready)
     assert len(rendering) == 0
-    assert templates.same_html(heavy, light)
-    assert templates.same_html(inline, light)
-    slow = indexes.best_time(lambda: templates.catalogue("catalogue_inline", cards))
-    fast = indexes.best_time(lambda: templates.catalogue("catalogue_light", ready))
+    assert template_tools.same_html(heavy, light)
+    assert template_tools.same_html(inline, light)
+    slow = best_time(lambda: template_tools.catalogue("catalogue_inline", cards))
+    fast = best_time(lambda: template_tools.catalogue("catalogue_light", ready))
     assert slow > 3 * fast
 
 
 @pytest.mark.timing
 def test_an_include_in_a_loop_costs_more_than_the_same_lines_inline(seeded):
-    cards = templates.catalogue_rows()
-    inline = templates.render("lessons/lines_inline.html", {"rows": cards})
-    included = templates.render("lessons/lines_includes.html", {"rows": cards})
-    assert templates.same_html(inline, included)
-    costs = templates.include_costs(cards)
+    cards = template_tools.catalogue_rows()
+    inline = template_tools.render("examples/lines_inline.html", {"rows": cards})
+    included = template_tools.render("examples/lines_includes.html", {"rows": cards})
+    assert template_tools.same_html(inline, included)
+    costs = template_tools.include_costs(cards)
     assert costs["include_us"] > costs["inline_us"]
 
 
 @pytest.mark.timing
 def test_the_shop_uses_the_cached_loader_and_it_saves_the_compile(seeded):
-    loader, _inner = templates.shop_loaders()[0]
+    loader, _inner = template_tools.shop_loaders()[0]
     assert loader == "django.template.loaders.cached.Loader"
-    costs = templates.compile_costs()
+    costs = template_tools.compile_costs()
     assert costs["uncached_ms"] > 10 * costs["cached_ms"]
 
 
 def test_a_cached_fragment_hides_the_queries_only_on_a_hit(recorded, seeded):
     _, naive_log = recorded(templates.pending_orders_naive)
-    miss, hit = templates.fragment_cache_costs()
+    miss, hit = template_tools.fragment_cache_costs(templates.pending_page)
     assert miss["queries"] == len(naive_log)
     assert hit["queries"] == 0

@@ -11,8 +11,8 @@ from django.core.exceptions import FieldFetchBlocked
 from django.db import models
 from django.urls import reverse
 
+from workshop_site.grading.exercises import ex07 as pinning
 from workshop_site.lab import queries
-from workshop_site.lessons import pinning
 from workshop_site.perf_testing import assert_queries_flat, forbid_lazy_loads
 from workshop_site.shop.factories import add_orders, make_customer
 from workshop_site.shop.models import Product

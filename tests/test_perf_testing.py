@@ -10,7 +10,7 @@ from django.db.models import query as django_query
 from django.test import TestCase
 from django.urls import reverse
 
-from workshop_site.lessons import pinning
+from workshop_site.grading.exercises import ex07 as pinning
 from workshop_site.perf_testing import FlatCounts, assert_queries_flat, forbid_lazy_loads
 from workshop_site.seed import seed
 from workshop_site.shop import factories

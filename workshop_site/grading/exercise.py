@@ -9,12 +9,22 @@ from typing import Any
 
 from workshop_site.grading.kinds import Budget, Check, Result, Scaling
 
-__all__ = ["Exercise", "Rows", "DEFAULT_SIZES"]
+__all__ = ["Exercise", "Rows", "DEFAULT_SIZES", "FROM_SOLUTIONS"]
 
 #: Two data sizes (customers; other tables follow in proportion), like the talk's N and
 #: N+20: large enough that every table the lessons loop over has rows at both.
 DEFAULT_SIZES = (100, 300)
-_ID = re.compile(r"^\d\d\.\d+$")
+#: "03.1", or "09a.1" for an episode of a lesson split in parts.
+_ID = re.compile(r"^\d\d[a-z]?\.\d+$")
+
+
+def FROM_SOLUTIONS(*args: Any, **kwargs: Any) -> Any:
+    """The default reference: the solutions notebook's, filled in by the registry
+    (``workshop_site.grading.references``). Called directly, it says so."""
+    raise LookupError(
+        "this exercise's reference is its solutions notebook's: get the exercise from the "
+        "registry (workshop_site.grading.registry.get), which fills it in"
+    )
 
 
 @dataclass(frozen=True)
@@ -30,11 +40,14 @@ class Rows:
 
 @dataclass(frozen=True)
 class Exercise:
-    """One graded exercise. Only ``id``, ``title`` and ``reference`` are required."""
+    """One graded exercise. Only ``id`` and ``title`` are required: the reference is the
+    function its solutions notebook checks (``lab.check("03.1", fn)``), one source for
+    the grader and ``lab.solution()``. A test may pass a ``reference`` of its own."""
 
     id: str  # "03.1": the lesson's number, a dot, the exercise's number
     title: str
-    reference: Callable[..., Any]  # the model answer; the learner's must agree with it
+    # The model answer; the learner's must agree with it. Default: the solutions notebook's.
+    reference: Callable[..., Any] = FROM_SOLUTIONS
     returns: type | tuple[type, ...] = object  # what the function must return
     expects: str = ""  # the same in words, for messages: "a list of (name, city) tuples"
     checks: tuple[Check, ...] = (Result(), Scaling())
@@ -58,7 +71,7 @@ class Exercise:
 
     @property
     def lesson(self) -> str:
-        """``"03"`` for exercise ``"03.1"``."""
+        """``"03"`` for exercise ``"03.1"`` (``"09a"`` for ``"09a.1"``)."""
         return self.id.split(".", 1)[0]
 
     @property

@@ -1,5 +1,6 @@
-"""``make exercises``: write ``exercises/NN_topic_exercises.ipynb`` from
-``solutions/NN_topic_solutions.ipynb``.
+"""``make exercises``: write ``exercises/NN_topic_exercises.ipynb`` and the grader's
+``workshop_site/grading/references/refNN.py`` from ``solutions/NN_topic_solutions.ipynb``
+(the one source of each exercise and of its reference answer).
 
 ``python -m workshop_site.grading.generate`` writes what changed and removes generated
 notebooks whose solution is gone. An exercises notebook holding a learner's work (answers
@@ -26,10 +27,13 @@ from workshop_site.exercise_files import (
     recorded_fingerprint,
 )
 from workshop_site.grading.notebooks import exercise_notebook
+from workshop_site.grading.reference_source import module_name, reference_module
 
-__all__ = ["planned", "stale", "main"]
+__all__ = ["planned", "planned_references", "stale", "stale_references", "main"]
 
 _ROOT = Path(__file__).resolve().parents[2]
+#: Where the generated references modules live, relative to the workshop's folder.
+REFERENCES = Path("workshop_site", "grading", "references")
 
 
 def _text(notebook: nbformat.NotebookNode) -> str:
@@ -47,6 +51,30 @@ def planned(root: Path) -> dict[Path, str]:
         exercise.metadata["workshop"][FINGERPRINT_KEY] = fingerprint(exercise.cells)
         result[root / "exercises" / exercises_name(solution.name)] = _text(exercise)
     return result
+
+
+def planned_references(root: Path) -> dict[Path, str]:
+    """Every references module's path and content, generated from ``root/solutions``."""
+    result = {}
+    for solution in sorted((root / "solutions").glob("*.ipynb")):
+        notebook = nbformat.read(solution, as_version=4)
+        source = PurePosixPath("solutions") / solution.name
+        text = reference_module(notebook, source=source)
+        if text is not None:
+            result[root / REFERENCES / f"{module_name(solution.name)}.py"] = text
+    return result
+
+
+def stale_references(root: Path) -> tuple[dict[Path, str], list[Path]]:
+    """References modules to (re)write, and generated ones whose solution is gone."""
+    wanted = planned_references(root)
+    to_write = {
+        path: text
+        for path, text in wanted.items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    }
+    orphans = [path for path in sorted((root / REFERENCES).glob("ref*.py")) if path not in wanted]
+    return to_write, orphans
 
 
 def _generated(path: Path) -> bool:
@@ -102,7 +130,10 @@ def _check(root: Path, to_write: dict[Path, str], orphans: list[Path]) -> int:
     for path in out_of_date:
         print(f"out of date: {path.relative_to(root)}", file=sys.stderr)
     if out_of_date:
-        print("exercises/ is out of date with solutions/: run `make exercises`", file=sys.stderr)
+        print(
+            "exercises/ or the references are out of date with solutions/: run `make exercises`",
+            file=sys.stderr,
+        )
         return 1
     print("exercises/ is up to date")
     return 0
@@ -144,8 +175,16 @@ def main(argv: list[str] | None = None) -> int:
     to_write, orphans = stale(args.root)
     kept = {} if args.force else _kept(args.root, to_write)
     to_write = {path: text for path, text in to_write.items() if path not in kept}
+    references, old_references = stale_references(args.root)
     if args.check:
-        return _check(args.root, to_write, orphans)
+        return _check(args.root, {**to_write, **references}, orphans + old_references)
+    for path, text in references.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path.relative_to(args.root)}")
+    for path in old_references:
+        path.unlink()
+        print(f"removed {path.relative_to(args.root)} (its solution is gone)")
     refused = [] if args.force else _holding_work(to_write, orphans)
     for path, text in to_write.items():
         if path in refused:
@@ -161,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     if refused:
         print(_refusal(args.root, refused), file=sys.stderr)
         return 1
-    if not to_write and not orphans:
+    if not to_write and not orphans and not references and not old_references:
         print("exercises/ is up to date")
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 
+from workshop_site.grading.exercise import Exercise
 from workshop_site.grading.output import Panel, show
 from workshop_site.grading.progress import read_events, record
 from workshop_site.grading.registry import UnknownExercise, get
@@ -70,6 +71,16 @@ def solution(exercise_id: str, *, confirm: bool = False) -> None:
         Panel(
             f"📖 {exercise.id} {exercise.title}: a reference solution",
             "Other answers pass too, when they return the same result within the budget.",
-            inspect.getsource(exercise.reference),
+            _source(exercise),
         )
     )
+
+
+def _source(exercise: Exercise) -> str:
+    """The solutions notebook's code for the exercise: its reference and the functions,
+    classes and constants of the notebook it uses (``SHOWN`` of its references module)."""
+    from workshop_site.grading.reference_lookup import PACKAGE, shown_source
+
+    if str(getattr(exercise.reference, "__module__", "")).startswith(f"{PACKAGE}."):
+        return shown_source(exercise.id)
+    return inspect.getsource(exercise.reference)

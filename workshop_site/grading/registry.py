@@ -3,12 +3,14 @@ lesson's exercises in ``EXERCISES``."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import importlib
 import pkgutil
+import re
 from functools import cache
 
-from workshop_site.grading.exercise import Exercise
+from workshop_site.grading.exercise import FROM_SOLUTIONS, Exercise
 from workshop_site.lab.boot import ShopNotStarted, require_started
 
 __all__ = [
@@ -52,13 +54,27 @@ def _load() -> dict[str, Exercise]:
         for exercise in getattr(module, "EXERCISES", ()):
             if exercise.id in found:
                 raise ValueError(f"exercise {exercise.id} is declared twice ({info.name})")
-            found[exercise.id] = exercise
+            found[exercise.id] = _with_reference(exercise)
     return dict(sorted(found.items(), key=lambda item: _order(item[0])))
 
 
-def _order(exercise_id: str) -> tuple[int, int]:
-    lesson, number = exercise_id.split(".")
-    return int(lesson), int(number)
+def _with_reference(exercise: Exercise) -> Exercise:
+    """The exercise with its reference: the solutions notebook's (one source)."""
+    if exercise.reference is not FROM_SOLUTIONS:
+        return exercise
+    from workshop_site.grading.reference_lookup import reference
+
+    return dataclasses.replace(exercise, reference=reference(exercise.id))
+
+
+_NUMBERED = re.compile(r"^(\d+)([a-z]?)\.(\d+)$")
+
+
+def _order(exercise_id: str) -> tuple[int, str, int]:
+    match = _NUMBERED.match(exercise_id)
+    if match is None:
+        raise ValueError(f"not an exercise id: {exercise_id!r}")
+    return int(match[1]), match[2], int(match[3])
 
 
 def get(exercise_id: str) -> Exercise:
@@ -76,13 +92,24 @@ def get(exercise_id: str) -> Exercise:
 
 
 def lesson_number(lesson: str | int) -> str:
-    """``"01"`` for ``1`` or ``"01"``; a clear error for anything else."""
+    """``"01"`` for ``1`` or ``"01"``, ``"09a"`` for an episode; a clear error otherwise."""
     if isinstance(lesson, int) or lesson.strip().isdigit():
         return f"{int(lesson):02d}"
-    raise ValueError(f'a lesson is a number like "01", got {lesson!r}')
+    episode = re.fullmatch(r"(\d+)([a-z])", lesson.strip())
+    if episode:
+        return f"{int(episode[1]):02d}{episode[2]}"
+    raise ValueError(f'a lesson is a number like "01" (or an episode like "09a"), got {lesson!r}')
 
 
 def lesson_exercises(lesson: str | int) -> list[Exercise]:
-    """The exercises of lesson ``lesson`` ("01" or 1), in order."""
-    prefix = f"{lesson_number(lesson)}."
-    return [e for e in all_exercises().values() if e.id.startswith(prefix)]
+    """The exercises of lesson ``lesson`` ("01" or 1), in order; a lesson split in
+    episodes ("09") has its episodes' ("09a.1", "09b.1"...), an episode ("09a") its own."""
+    number = lesson_number(lesson)
+    return [e for e in all_exercises().values() if _in_lesson(e.lesson, number)]
+
+
+def _in_lesson(lesson: str, number: str) -> bool:
+    """``09a`` is in ``09a`` and in ``09`` (the lesson its episodes came from)."""
+    return lesson == number or (
+        number.isdigit() and lesson.rstrip("abcdefghijklmnopqrstuvwxyz") == number
+    )

@@ -31,6 +31,27 @@ _EXPORTS: dict[str, str] = {
     "plot_memory": "memory_plot",
     # a simulated network round trip per query
     "latency": "network_delay",
+    # probes: the measures lab.compare and the grader share
+    "best_time": "probes",
+    "peak_memory": "probes",
+    "rolled_back": "probes",
+    # query plans and indexes (lesson 09, the capstone)
+    "plan": "query_plans",
+    "sent_plan": "query_plans",
+    "grow_orders": "order_growth",
+    "create_index": "indexes",
+    "drop_index": "indexes",
+    "index_on": "indexes",
+    "index_sql": "indexes",
+    "migration_code": "indexes",
+    "plans_with": "indexes",
+    "table_indexes": "indexes",
+    "compare_indexes": "index_costs",
+    "time_vs_rows": "index_costs",
+    "memory_vs_rows": "job_memory",
+    # the columns a query selects (lesson 06)
+    "selected_columns": "select_list",
+    "columns_of": "select_list",
     # source_view: a lesson's example code, shown in the notebook
     "show_source": "source_view",
     # unit_tests: run TestCase classes written in a notebook (lesson 07)
@@ -41,6 +62,9 @@ _EXPORTS: dict[str, str] = {
     "hint": "workshop_site.grading.hints",
     "solution": "workshop_site.grading.hints",
     "progress": "workshop_site.grading.progress",
+    # "your turn": a lesson's own activities, checked on the spot (not graded)
+    "predict": "workshop_site.grading.activities",
+    "try_fix": "workshop_site.grading.activities",
     # traffic and monitoring: the shop under load (notebook 02)
     "traffic": "visitors",
     "TrafficRun": "visitors",

@@ -9,39 +9,14 @@ each one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from decimal import Decimal
 from statistics import fmean
 from typing import NamedTuple
 
 from django.db.models import Avg, Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from workshop_site.shop.models import Listing, Order, Product, ProductImage, Review
-
-
-class Card(NamedTuple):
-    """What one listing card shows."""
-
-    title: str
-    brand: str
-    images: tuple[str, ...]
-    categories: tuple[str, ...]
-    price: Decimal
-    grade: str
-
-
-def card(listing: Listing) -> Card:
-    """The card of one listing, read the way ``_listing_card.html`` reads it."""
-    product = listing.product
-    return Card(
-        title=product.title,
-        brand=product.brand.name,
-        images=tuple(image.url for image in product.images.all()),
-        categories=tuple(sorted(category.name for category in product.categories.all())),
-        price=listing.price,
-        grade=listing.get_grade_display(),
-    )
+from workshop_site.shop.cards import Card, card, rounded
+from workshop_site.shop.models import Listing, Product, ProductImage, Review
 
 
 def _first(listings: QuerySet, limit: int | None) -> QuerySet:
@@ -89,11 +64,6 @@ class Rating(NamedTuple):
     listing: int
     reviews: int
     average: float | None  # rounded to 2 decimals
-
-
-def rounded(value: float | None) -> float | None:
-    """An average as a card shows it: 2 decimals, or None when there is nothing to average."""
-    return None if value is None else round(value, 2)
 
 
 def ratings_in_python() -> list[Rating]:
@@ -198,54 +168,3 @@ def averages() -> dict[int, float | None]:
     """Right: every rating counts."""
     products = Product.objects.annotate(average=Avg("reviews__rating"))
     return {pk: rounded(a) for pk, a in products.values_list("pk", "average")}
-
-
-# -- the exercises' pages --------------------------------------------------------------
-
-
-class Shipment(NamedTuple):
-    """One order on the warehouse's "orders to ship" page (exercise 05.1)."""
-
-    order: int
-    customer: str
-    city: str
-    lines: tuple[tuple[int, str, str, str], ...]  # quantity, product, brand, grade
-    total: Decimal
-
-
-def shipments(orders: Iterable[Order]) -> list[Shipment]:
-    """The "orders to ship" page: each order's customer and city, its lines with their
-    listing's product, brand and grade, and its total (``Order.total`` reads the lines)."""
-    return [
-        Shipment(
-            order=order.pk,
-            customer=order.customer.name,
-            city=order.customer.address.city,
-            lines=tuple(
-                sorted(
-                    (
-                        line.quantity,
-                        line.listing.product.title,
-                        line.listing.product.brand.name,
-                        line.listing.get_grade_display(),
-                    )
-                    for line in order.lines.all()
-                )
-            ),
-            total=order.total,
-        )
-        for order in orders
-    ]
-
-
-class RatedCard(NamedTuple):
-    """A listing card with its product's rating (exercise 05.2)."""
-
-    reviews: int
-    average: float | None  # rounded to 2 decimals
-    card: Card
-
-
-def rated_card(listing: Listing, reviews: int, average: float | None) -> RatedCard:
-    """The card of ``listing`` with a rating computed by the caller."""
-    return RatedCard(reviews, rounded(average), card(listing))

@@ -9,31 +9,46 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable
 
 from django.db.models import FETCH_PEERS, Avg, QuerySet
 from django.db.models.functions import Length
 from django.template import Context, Template
 
+from workshop_site.lab.select_list import columns_of, selected_columns
 from workshop_site.shop.models import Product
+
+__all__ = [
+    "EXPORT_HEADER",
+    "LINKS_TEMPLATE",
+    "PAGE",
+    "TEASERS_TEMPLATE",
+    "average_lengths",
+    "brand_lines",
+    "brand_lines_fk_deferred",
+    "columns_of",
+    "export_objects",
+    "export_values_list",
+    "links_only",
+    "links_values",
+    "names_deferred",
+    "render",
+    "selected_columns",
+    "summaries",
+    "summaries_deferred",
+    "summaries_peers",
+    "teasers",
+    "teasers_deferred",
+    "titles_objects",
+    "titles_only",
+    "titles_values",
+    "titles_values_list",
+]
 
 #: Products on one page of the examples that show a page.
 PAGE = 20
 
 # -- 1: what a row weighs --------------------------------------------------------------
-
-
-def columns_of(sql: str) -> list[str]:
-    """The columns in the SELECT list of ``sql``, e.g. ``shop_product.title``."""
-    head = sql[len("SELECT ") : sql.index(" FROM ")]
-    return [column.replace('"', "") for column in re.findall(r'"\w+"\."\w+"', head)]
-
-
-def selected_columns(queryset: QuerySet) -> list[str]:
-    """The columns ``queryset`` selects (its SQL, compiled without running it)."""
-    sql, _ = queryset.query.get_compiler(using=queryset.db).as_sql()
-    return columns_of(sql)
 
 
 def average_lengths() -> dict[str, float]:
@@ -186,20 +201,3 @@ def export_values_list() -> str:
         (pk, title, brand, slug, created.date().isoformat())
         for pk, title, brand, slug, created in rows
     )
-
-
-# -- the exercises' page ---------------------------------------------------------------
-
-#: The catalogue page (exercise 06.2): every public product, linked to its page, with its
-#: brand.
-CATALOGUE_TEMPLATE = (
-    "{% for product in products %}"
-    '<li><a href="{{ product.get_absolute_url }}">{{ product.title }}</a> '
-    "· {{ product.brand.name }}</li>\n"
-    "{% endfor %}"
-)
-
-
-def catalogue_page(products: Iterable) -> list[str]:
-    """The catalogue page rendered from ``products``, one line per product."""
-    return render(CATALOGUE_TEMPLATE, products)

@@ -15,25 +15,24 @@ stands for a file being written or an API being fed). Three ways to read the ord
 The writes: :func:`write_costs` creates, then updates, the same orders with ``save()`` in
 a loop, ``bulk_create``/``bulk_update`` at several batch sizes, and one ``update()``.
 
-``peak_memory`` and ``rolled_back``, which the lesson's cells call from here, are the
-lab's probes (``workshop_site.lab.probes``): the same measures as ``lab.compare`` and the
-grader.
+The line each order becomes (``invoice_line``) is exercise 09.2's data too: it lives with
+that exercise. Measuring the jobs' memory as the table grows is tooling
+(``workshop_site.lab.job_memory``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
-from typing import Any
 
 import pandas as pd
 from tqdm.auto import tqdm
 
+from workshop_site.grading.exercises.ex09 import invoice_line
 from workshop_site.lab.capture import queries
-from workshop_site.lab.probes import peak_memory, rolled_back
-from workshop_site.lessons.indexes import grow_orders
+from workshop_site.lab.probes import rolled_back
 from workshop_site.seed import REFERENCE_NOW
 from workshop_site.shop.models import Customer, Order
 
@@ -43,19 +42,11 @@ __all__ = [
     "export_batches",
     "export_iterator",
     "invoice_line",
-    "memory_vs_rows",
-    "peak_memory",
-    "rolled_back",
     "write_costs",
 ]
 
 #: Rows per chunk or batch: large enough that the query count stays small.
 BATCH = 1_000
-
-
-def invoice_line(order: Order) -> str:
-    """One order as a line of the export."""
-    return f"{order.pk};{order.customer_id};{order.created_at:%Y-%m-%d};{order.status}\n"
 
 
 def _digest(orders: Iterable[Order]) -> tuple[int, str]:
@@ -90,48 +81,6 @@ def _batches(batch_size: int) -> Iterator[Order]:
 def export_batches(batch_size: int = BATCH) -> tuple[int, str]:
     """Every order, ``batch_size`` at a time by primary key (rows / batch_size + 1 queries)."""
     return _digest(_batches(batch_size))
-
-
-# -- peak memory against rows ------------------------------------------------------------
-
-
-def memory_vs_rows(
-    sizes: Sequence[int],
-    variants: dict[str, Callable[[], Any]],
-    *,
-    progress: bool = True,
-) -> pd.DataFrame:
-    """Grow the orders to each size, then each variant's peak memory and time there.
-
-    One row per (size, variant): ``rows``, ``variant``, ``peak_mb``, ``seconds`` (of the
-    traced run: tracemalloc slows Python down, compare times between variants only),
-    ``queries``, ``same_result`` (as the first variant's).
-    """
-    records: list[dict[str, Any]] = []
-    bar = tqdm(total=len(sizes) * len(variants), desc="jobs", unit="run", disable=not progress)
-    for size in sorted(sizes):
-        grow_orders(size, progress=progress)
-        expected = None
-        for name, variant in variants.items():
-            bar.set_postfix_str(f"{name} at {size:,} orders")
-            began = time.perf_counter()
-            with queries() as log:
-                value, peak = peak_memory(variant)
-            seconds = time.perf_counter() - began
-            expected = value if expected is None else expected
-            records.append(
-                {
-                    "rows": size,
-                    "variant": name,
-                    "peak_mb": peak / 1e6,
-                    "seconds": seconds,
-                    "queries": len(log),
-                    "same_result": value == expected,
-                }
-            )
-            bar.update()
-    bar.close()
-    return pd.DataFrame(records)
 
 
 # -- writing many rows ---------------------------------------------------------------------

@@ -8,30 +8,15 @@ grading data, against the naive view in the same call.
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET
-
 from workshop_site.grading.exercise import Exercise, Rows
 from workshop_site.grading.kinds import FixesRoute
 from workshop_site.shop import views
-from workshop_site.shop.models import Category, Listing
-
-
-@require_GET
-def home(request: HttpRequest) -> TemplateResponse:
-    featured = Listing.objects.public().newest_first().optimize_for_list()[: views.FEATURED]
-    roots = Category.objects.public().roots().with_public_children()
-    menu = [(root, root.public_children) for root in roots]  # type: ignore[attr-defined]
-    context = {"featured": featured, "menu": menu}
-    return TemplateResponse(request, "shop/home.html", context)
-
+from workshop_site.shop.models import Listing
 
 EXERCISES = [
     Exercise(
         id="02.1",
         title="Fix the route that costs the most server time",
-        reference=home,
         rows=Rows("public listings", lambda: Listing.objects.public().count()),
         # Each run replays the naive view's requests too, in turns with the learner's.
         time_limit=10.0,

@@ -10,49 +10,81 @@ review loaded into Python.
 
 from __future__ import annotations
 
-from typing import Self
-
-from django.db.models import Prefetch
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import NamedTuple
 
 from workshop_site.grading.exercise import Exercise, Rows
 from workshop_site.grading.kinds import Budget, Result, Scaling
-from workshop_site.lessons.composing import RatedCard, Shipment, rated_card, shipments
-from workshop_site.shop.models import Listing, Order, OrderLine
-from workshop_site.shop.querysets import ListingQuerySet, OrderQuerySet
+from workshop_site.shop.cards import Card, card, rounded
+from workshop_site.shop.models import Listing, Order
 
-__all__ = ["EXERCISES", "OrderListQuerySet", "RatedListingQuerySet"]
+__all__ = [
+    "EXERCISES",
+    "RatedCard",
+    "Shipment",
+    "rated_card",
+    "shipments",
+]
 
-
-class OrderListQuerySet(OrderQuerySet):
-    def optimize_for_list(self) -> Self:
-        lines = OrderLine.objects.select_related("listing__product__brand")
-        return self.select_related("customer__address").prefetch_related(Prefetch("lines", lines))
-
-
-def orders_to_ship() -> list[Shipment]:
-    paid: OrderListQuerySet = OrderListQuerySet(Order).filter(status=Order.Status.PAID)
-    return shipments(paid.newest_first().optimize_for_list())
+# -- the exercises' pages (their data: what each page shows) ---------------------------
 
 
-class RatedListingQuerySet(ListingQuerySet):
-    def optimize_for_list(self) -> Self:
-        return super().optimize_for_list().with_review_stats()
+class Shipment(NamedTuple):
+    """One order on the warehouse's "orders to ship" page (exercise 05.1)."""
+
+    order: int
+    customer: str
+    city: str
+    lines: tuple[tuple[int, str, str, str], ...]  # quantity, product, brand, grade
+    total: Decimal
 
 
-def rated_cards() -> list[RatedCard]:
-    listings: RatedListingQuerySet = (
-        RatedListingQuerySet(Listing).public().newest_first().optimize_for_list()
-    )
+def shipments(orders: Iterable[Order]) -> list[Shipment]:
+    """The "orders to ship" page: each order's customer and city, its lines with their
+    listing's product, brand and grade, and its total (``Order.total`` reads the lines)."""
     return [
-        rated_card(listing, listing.review_count, listing.average_rating) for listing in listings
+        Shipment(
+            order=order.pk,
+            customer=order.customer.name,
+            city=order.customer.address.city,
+            lines=tuple(
+                sorted(
+                    (
+                        line.quantity,
+                        line.listing.product.title,
+                        line.listing.product.brand.name,
+                        line.listing.get_grade_display(),
+                    )
+                    for line in order.lines.all()
+                )
+            ),
+            total=order.total,
+        )
+        for order in orders
     ]
+
+
+class RatedCard(NamedTuple):
+    """A listing card with its product's rating (exercise 05.2)."""
+
+    reviews: int
+    average: float | None  # rounded to 2 decimals
+    card: Card
+
+
+def rated_card(listing: Listing, reviews: int, average: float | None) -> RatedCard:
+    """The card of ``listing`` with a rating computed by the caller."""
+    return RatedCard(reviews, rounded(average), card(listing))
+
+
+# -- the references -------------------------------------------------------------------
 
 
 EXERCISES = [
     Exercise(
         id="05.1",
         title="optimize_for_list() for the orders to ship",
-        reference=orders_to_ship,
         returns=list,
         expects="a list of Shipment rows (the page's `shipments(orders)`), one per paid order",
         rows=Rows("paid orders", lambda: Order.objects.filter(status=Order.Status.PAID).count()),
@@ -81,7 +113,6 @@ EXERCISES = [
     Exercise(
         id="05.2",
         title="Ratings on the listing cards, still in 3 queries",
-        reference=rated_cards,
         returns=list,
         expects="a list of RatedCard rows (`rated_card(...)`), one per public listing",
         rows=Rows("public listings", lambda: Listing.objects.public().count()),

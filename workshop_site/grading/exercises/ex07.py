@@ -2,47 +2,62 @@
 
 Each exercise's function is a test taking the code under test as its one argument. The
 check kind :class:`TellsNaiveFromFixed` runs it on the naive and on the fixed version
-(``workshop_site.lessons.pinning``): it must fail on the first and pass on the second.
+(below, the exercises' data, which lesson 07 shows too): it must fail on the first and
+pass on the second.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.db import models
+from decimal import Decimal
 
 from workshop_site.grading.exercise import Exercise, Rows
 from workshop_site.grading.kinds import TellsNaiveFromFixed
-from workshop_site.lessons import pinning
-from workshop_site.perf_testing import assert_queries_flat
-from workshop_site.shop.factories import add_orders, make_customer
-from workshop_site.shop.models import Order, Product, Review
+from workshop_site.shop.models import Customer, Order, Product, Review
+
+# -- the code the learner's tests are run against: naive and fixed, the same result -------
+
+# 07.1: a customer's order summaries
 
 
-def test_order_summaries_stay_flat(order_summaries: Callable) -> None:
-    customer = make_customer()
-    add_orders(customer, count=1)
-    assert_queries_flat(
-        lambda: order_summaries(customer), grow=lambda: add_orders(customer), queries=2
-    )
+def order_summaries_naive(customer: Customer) -> list[tuple[int, str, Decimal]]:
+    """1 + N queries: the orders, then each order's lines (``Order.total`` reads them)."""
+    orders = customer.orders.order_by("-created_at", "-id")
+    return [(order.pk, order.status, order.total) for order in orders]
 
 
-def test_review_lines_load_what_they_read(review_lines: Callable) -> None:
-    reviewed = Product.objects.filter(reviews__isnull=False).order_by("id")
-    product = reviewed.fetch_mode(models.FETCH_RAISE).first()
-    assert review_lines(product), "the product has reviews: expected some lines"
+def order_summaries(customer: Customer) -> list[tuple[int, str, Decimal]]:
+    """2 queries, whatever the number of orders: every order's lines in one more query."""
+    orders = Order.objects.filter(customer=customer).newest_first().prefetch_related("lines")
+    return [(order.pk, order.status, order.total) for order in orders]
+
+
+# 07.2: a product's review lines
+
+
+def review_lines_naive(product: Product) -> list[str]:
+    """1 + N queries: the reviews, then each review's customer."""
+    reviews = product.reviews.order_by("-created_at", "-id")
+    return [f"{review.rating}★ {review.customer.name}: {review.text}" for review in reviews]
+
+
+def review_lines(product: Product) -> list[str]:
+    """1 query: each review's customer comes in the same row, with a JOIN."""
+    reviews = product.reviews.select_related("customer").order_by("-created_at", "-id")
+    return [f"{review.rating}★ {review.customer.name}: {review.text}" for review in reviews]
+
+
+# -- the references ------------------------------------------------------------------------
 
 
 EXERCISES = [
     Exercise(
         id="07.1",
         title="A test that catches the order summaries' N+1",
-        reference=test_order_summaries_stay_flat,
         rows=Rows("orders", lambda: Order.objects.count()),
         checks=(
             TellsNaiveFromFixed(
-                naive=pinning.order_summaries_naive,
-                fixed=pinning.order_summaries,
+                naive=order_summaries_naive,
+                fixed=order_summaries,
                 name="order_summaries",
                 data="a customer with orders",
                 advice="`FETCH_RAISE` cannot see this one: `Order.total` reads "
@@ -62,12 +77,11 @@ EXERCISES = [
     Exercise(
         id="07.2",
         title="A test that forbids lazy loads",
-        reference=test_review_lines_load_what_they_read,
         rows=Rows("reviews", lambda: Review.objects.count()),
         checks=(
             TellsNaiveFromFixed(
-                naive=pinning.review_lines_naive,
-                fixed=pinning.review_lines,
+                naive=review_lines_naive,
+                fixed=review_lines,
                 name="review_lines",
                 data="a product that has reviews",
                 advice="Or hand it a product loaded with `fetch_mode(models.FETCH_RAISE)`: "

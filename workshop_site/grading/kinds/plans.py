@@ -3,7 +3,7 @@
 The learner's function returns a ``models.Index`` — what they would put in a model's
 ``Meta.indexes``. :class:`IndexServes` creates it on the grading data (inside the run's
 transaction, so it is rolled back with everything else), reads the plan of the exercise's
-query (:mod:`workshop_site.lessons.plans`), and runs the query with and without the index:
+query (:mod:`workshop_site.lab.query_plans`), and runs the query with and without the index:
 the plan must go straight to the rows (a SEARCH through the index, or a walk through a
 partial index that holds only the rows asked for) and must not sort them afterwards; the
 answer must not change.
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from workshop_site.grading.attempt import Attempt
-    from workshop_site.lessons.plans import Plan
+    from workshop_site.lab.query_plans import Plan
 
 __all__ = ["IndexServes"]
 
@@ -76,15 +76,15 @@ class IndexServes(Check):
         )
 
     def _planned(self, index: models.Index | None) -> tuple[str, Plan, list[Any]]:
-        from workshop_site.lessons.indexes import create_index
-        from workshop_site.lessons.plans import plan
+        from workshop_site.lab.indexes import create_index
+        from workshop_site.lab.query_plans import plan
 
         name = create_index(self.model, index) if index is not None else ""
         queryset = self.query()
         return name, plan(queryset), list(queryset.values_list("pk", flat=True))
 
     def _judge(self, index: models.Index, name: str, found: Plan, table: str) -> str:
-        from workshop_site.lessons.plans import INDEX_ORDER, SEARCH
+        from workshop_site.lab.query_plans import INDEX_ORDER, SEARCH
 
         step = found.step(table)
         fields = ", ".join(index.fields)

@@ -1,4 +1,4 @@
-"""Lesson 10's capstone: the seller dashboard, from monitoring to a fixed page and its test.
+"""The capstone's helpers (lesson 10): the seller dashboard, from monitoring to its test.
 
 The shop's page (``shop/dashboard.py``, ``/seller/dashboard/``) is slow for several
 reasons. The learner finds it in the traffic (:data:`MIX` adds it to ``lab.traffic``'s
@@ -21,9 +21,9 @@ from django.db import connection, models
 from django.db.models import QuerySet
 from matplotlib.figure import Figure
 
+from workshop_site.lab import charts
+from workshop_site.lab.indexes import create_index, table_indexes
 from workshop_site.lab.visitors import MIX as SHOP_MIX
-from workshop_site.lessons import charts
-from workshop_site.lessons.indexes import create_index, table_indexes
 from workshop_site.shop import dashboard
 from workshop_site.shop.dashboard import CarrierStatus
 from workshop_site.shop.models import Order
@@ -52,7 +52,7 @@ MIX = (*SHOP_MIX[:3], "shop:seller_dashboard", *SHOP_MIX[3:])
 NOT_ANSWERED = CarrierStatus(days=None, price=None, confirmed=False)
 
 
-def to_ship_queryset() -> QuerySet:
+def to_ship_queryset() -> QuerySet[Order]:
     """The query the "orders to ship" panel starts from (its plan is what an index
     changes)."""
     return Order.objects.filter(status=Order.Status.PAID).order_by("created_at")[
@@ -97,7 +97,8 @@ def _yours_or_original(name: str, yours: Callable[[], Any], notes: list[str]) ->
             yours()
     except NotImplementedError:
         notes.append(f"{name} (not written yet)")
-        return getattr(dashboard, name)
+        original: Callable[[], Any] = getattr(dashboard, name)
+        return original
     return yours
 
 

@@ -1,7 +1,9 @@
-"""The lesson 09 and 10 figures: a measure against rows (one line per variant), and bars.
+"""Two more figures: a measure against rows (one line per variant), and bars.
 
-Same conventions as ``lab.plot``: a title, axis labels with units, a legend, fonts big
-enough for a conference room; the figure is returned (shown once by the notebook).
+Same conventions and fonts as ``lab.plot`` (its font table): a title, axis labels with
+units, a legend, big enough for a conference room; the figure is returned (shown once by
+the notebook). Lessons 09 and 10 use them for what ``lab.plot`` does not draw: an index's
+time against the table's size, a job's memory, before-and-after bars.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-__all__ = ["bars", "lines"]
+from workshop_site.lab.plots import _FONT
 
-_FONT = {"title": 15, "label": 13, "ticks": 11, "legend": 11}
+__all__ = ["bars", "lines"]
 
 
 def _plain(axis: Axis) -> None:
@@ -59,7 +61,7 @@ def lines(
     ax.set_ylabel(ylabel, fontsize=_FONT["label"])
     ax.tick_params(labelsize=_FONT["ticks"])
     ax.grid(True, alpha=0.3)
-    ax.legend(title=by, fontsize=_FONT["legend"], title_fontsize=_FONT["legend"])
+    ax.legend(title=by, fontsize=_FONT["note"], title_fontsize=_FONT["note"])
     plt.close(fig)
     return fig
 
@@ -98,7 +100,7 @@ def bars(
         ax.margins(y=0.15)
         ax.grid(True, axis="y", alpha=0.3)
     if series:
-        axes[0].legend(title=series, fontsize=_FONT["legend"], title_fontsize=_FONT["legend"])
+        axes[0].legend(title=series, fontsize=_FONT["note"], title_fontsize=_FONT["note"])
     fig.suptitle(title, fontsize=_FONT["title"])
     plt.close(fig)
     return fig

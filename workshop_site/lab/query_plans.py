@@ -8,19 +8,34 @@ and ``USE TEMP B-TREE FOR ORDER BY`` when it must sort what it found. PostgreSQL
 an ``Index Cond``, and a ``Sort`` node. :class:`Plan` turns either into the same few
 facts — which table is read how, through which index, and whether rows are sorted — so
 the lessons, the grader and the tests ask the same questions on both backends.
+
+``lab.plan(queryset)`` reads a queryset's plan without running it; :func:`sent_plan` the
+plan of the SQL a function sends; :func:`analyze` refreshes PostgreSQL's statistics after
+a bulk load or a new index, as autovacuum would (its plans depend on them).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
+from django.db import connection, connections, models
 from django.db.models import QuerySet
 
-__all__ = ["INDEX_ORDER", "SCAN", "SEARCH", "Plan", "Step", "plan", "plan_sql", "read_plan"]
+__all__ = [
+    "INDEX_ORDER",
+    "SCAN",
+    "SEARCH",
+    "Plan",
+    "Step",
+    "analyze",
+    "plan",
+    "plan_sql",
+    "read_plan",
+    "sent_plan",
+]
 
 #: How a table is read: every row, every entry of an index in its order, or only the
 #: entries an index leads to.
@@ -197,7 +212,27 @@ def plan_sql(sql: str, params: Sequence[Any] | None = (), *, using: str = "defau
     return read_plan(vendor, lines)
 
 
-def plan(queryset: QuerySet) -> Plan:
+def plan(queryset: QuerySet[Any]) -> Plan:
     """The plan of ``queryset``'s query (sliced querysets included), without running it."""
     sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     return plan_sql(sql, params, using=queryset.db)
+
+
+def sent_plan(query: Callable[[], Any]) -> Plan:
+    """The plan of the SQL ``query()`` sends (its last statement), read from the log."""
+    from workshop_site.lab.capture import queries
+
+    with queries() as log:
+        query()
+    if not len(log):
+        raise ValueError(f"{getattr(query, '__name__', query)} ran no query: no plan to read")
+    last = log[len(log) - 1]
+    return plan_sql(last.sql, last.params)
+
+
+def analyze(model: type[models.Model]) -> None:
+    """PostgreSQL: refresh the planner's statistics of ``model``'s table (SQLite: nothing)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
