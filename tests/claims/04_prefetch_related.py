@@ -6,21 +6,11 @@ batches Django makes, ``.exclude()``) is in tests/test_lessons_prefetch.py."""
 
 from claims import AT_END, Answers, Claim
 
-#: Run once, after the first cell: helpers the checks below use.
+#: Run once, after the first cell (after HELPERS: _count, _rows, _growth): helpers the
+#: checks below use.
 SETUP = """
 import math as _math
 from collections import Counter as _Counter
-
-
-def _count(fn):
-    with lab.queries() as log:
-        fn()
-    return len(log)
-
-
-def _rows(frame, variant, column):
-    rows = frame[frame.variant == variant].sort_values("rows")
-    return rows["rows"].tolist(), rows[column].tolist()
 
 
 def _raises(fn, kind):
@@ -106,6 +96,18 @@ CLAIMS = {
             " and _rows(gallery_runs, 'prefetch_related', 'queries')[1] == [2, 2, 2]"
             " and gallery_runs.matches_first.all()",
             show="gallery_runs[['variant', 'rows', 'queries']]",
+        ),
+        Claim(
+            "Both times grow with the products",
+            "all(_rows(gallery_runs, v, 'wall_time_ms')[1][-1]"
+            " > _rows(gallery_runs, v, 'wall_time_ms')[1][0] for v in versions)",
+            show="gallery_runs[['variant', 'rows', 'wall_time_ms']]",
+        ),
+        Claim(
+            "the naive one far more steeply",
+            "_growth(*_rows(gallery_runs, 'naive', 'wall_time_ms')).per_row"
+            " > 3 * _growth(*_rows(gallery_runs, 'prefetch_related', 'wall_time_ms')).per_row",
+            show="gallery_runs[['variant', 'rows', 'wall_time_ms']]",
         ),
     ],
     "latency": [
