@@ -11,22 +11,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pytest
 from django.db.models import FETCH_PEERS
 from exercise_asserts import fails, passes
+from lesson_pastes import Pastes, assert_paste_fails, cases
 from recording_cells import fixes_shown, shown_before_a_hint
 
-from workshop_site.grading import grade
 from workshop_site.grading.references import ref03
 from workshop_site.shop.models import Order, OrderLine, Review
 
 pytestmark = pytest.mark.usefixtures("grading_sandbox")
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSON = ROOT / "notebooks" / "03_n_plus_one.ipynb"
-#: The lesson's activities' answers: what its cells hold once the learner edited them.
-LESSON_ANSWERS = ROOT / "tests" / "claims" / "03_n_plus_one.py"
 
 
 # -- 03.1 ------------------------------------------------------------------------------
@@ -211,7 +207,7 @@ def pasted_template_fix_on_apologies():
 
 #: exercise → (the lesson's code, as it is in lesson 03's cells or its activities'
 #: answers; the answer that pastes it; what the grader says).
-LESSON_PASTES = {
+LESSON_PASTES: Pastes = {
     "03.1": [
         ('select_related("customer")', pasted_03b_on_lines, "raised"),
         ('select_related("listing__product")', pasted_packing_list_on_lines, "scaling"),
@@ -227,23 +223,13 @@ LESSON_PASTES = {
 }
 
 
-def _lesson_text():
-    notebook = nbformat.read(LESSON, as_version=4)
-    code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
-    return code + "\n" + LESSON_ANSWERS.read_text()
-
-
 @pytest.mark.parametrize(
     ("exercise", "lesson_code", "pasted", "kind"),
-    [(e, code, fn, kind) for e, pastes in LESSON_PASTES.items() for code, fn, kind in pastes],
+    cases(LESSON_PASTES),
     ids=lambda value: getattr(value, "__name__", None),
 )
 def test_pasting_the_closest_lesson_cell_does_not_pass(exercise, lesson_code, pasted, kind):
-    assert lesson_code in _lesson_text(), (
-        f"lesson 03 no longer holds {lesson_code!r}: update LESSON_PASTES"
-    )
-    verdict = grade(exercise, pasted, progress=False)
-    assert (verdict.status, verdict.kind) == ("fail", kind), repr(verdict)
+    assert_paste_fails("03_n_plus_one", exercise, lesson_code, pasted, kind)
 
 
 def test_every_exercise_has_its_lesson_pastes():
