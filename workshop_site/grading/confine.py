@@ -106,10 +106,7 @@ def statement_kind(sql: str) -> str:
 def is_query(sql: str) -> bool:
     """A statement that reads or changes data (not BEGIN, SAVEPOINT, PRAGMA..., nor the
     ``SELECT QUOTE(...)`` Django's SQLite backend runs to log the last query)."""
-    return (
-        not sql.startswith(("--", "SELECT QUOTE("))
-        and statement_kind(sql) not in _CONTROL
-    )
+    return not sql.startswith(("--", "SELECT QUOTE(")) and statement_kind(sql) not in _CONTROL
 
 
 def _same_file(a: str, b: str) -> bool:

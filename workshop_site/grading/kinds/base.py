@@ -13,12 +13,13 @@ a wrong result before a query budget.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, ClassVar
 
 from workshop_site.grading.problems import NOT_ATTEMPTS, PROBLEMS, Problem
+from workshop_site.grading.sealed import SealedABC, seal
 
 if TYPE_CHECKING:
     from workshop_site.grading.attempt import Attempt
@@ -56,7 +57,7 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class Check(ABC):
+class Check(metaclass=SealedABC):
     """The base of every check kind (see the module's docstring)."""
 
     #: The kind's name in declarations, progress files and reports, e.g. ``"budget"``.
@@ -101,16 +102,19 @@ class Check(ABC):
         return Outcome(False, problem.message, problem=problem)
 
 
+seal(Check)  # its helpers (fail, passed, stopped) are every kind's
+
 _KINDS: dict[str, type[Check]] = {}
 
 
 def register[C: type[Check]](cls: C) -> C:
-    """Class decorator: make a check kind known by its ``kind`` name."""
+    """Class decorator: make a check kind known by its ``kind`` name, and seal it (its
+    methods cannot be replaced afterwards: see ``grading/sealed.py``)."""
     existing = _KINDS.get(cls.kind)
     if existing is not None and existing is not cls:
         raise ValueError(f"check kind {cls.kind!r} is already {existing.__qualname__}")
     _KINDS[cls.kind] = cls
-    return cls
+    return seal(cls)
 
 
 def registered_kinds() -> dict[str, type[Check]]:
