@@ -49,7 +49,7 @@ EXERCISES = [
         checks=(
             Result(),
             Scaling(),
-            Budget(queries=1, advice=_ONE_QUERY),
+            Budget(queries=1, fix=_ONE_QUERY),
             Shape(joins=("shop_address",)),
         ),
         hints=(
@@ -72,7 +72,7 @@ EXERCISES = [
         checks=(
             Result(),
             Scaling(advice="Each hop (line → listing → product) is a foreign key."),
-            Budget(queries=1, advice=_ONE_QUERY),
+            Budget(queries=1, fix=_ONE_QUERY),
             Shape(joins=("shop_listing", "shop_product")),
         ),
         hints=(
@@ -93,7 +93,7 @@ EXERCISES = [
         checks=(
             Result(),
             Scaling(advice="From a review to what `mailing_label` reads, count the foreign keys."),
-            Budget(queries=1, advice=_ONE_QUERY),
+            Budget(queries=1, fix=_ONE_QUERY),
         ),
         hints=(
             "Join `review.customer`, then record again: a query per review is left. Which "

@@ -72,7 +72,7 @@ EXERCISES = [
                 fixed=pinning.review_lines,
                 name="review_lines",
                 data="a product that has reviews",
-                advice="Or hand it a product loaded with `fetch_mode(models.FETCH_RAISE)`: "
+                fix="Or hand it a product loaded with `fetch_mode(models.FETCH_RAISE)`: "
                 "then a lazy `review.customer` raises.",
             ),
         ),

@@ -205,8 +205,8 @@ EXERCISES = [
                 name="get_dashboard",
                 data="a page whose panels are full",
                 advice="The panels show at most 20 rows each: on full panels, a count "
-                "pinned at one size is enough (`assertNumQueries`, or `CaptureQueriesContext` "
-                "and an `assert`).",
+                "pinned at one size is enough.",
+                fix="`assertNumQueries`, or `CaptureQueriesContext` and an `assert`.",
             ),
         ),
         hints=(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, ClassVar
 
+from workshop_site.grading.advice import said
 from workshop_site.grading.problems import NOT_ATTEMPTS, PROBLEMS, Problem
 from workshop_site.grading.sealed import SealedABC, seal
 
@@ -71,8 +72,11 @@ class Check(metaclass=SealedABC):
     #: check of an exercise uses them, the grader skips its calls at every size.
     uses_runs: ClassVar[bool] = True
 
-    #: The exercise's own words on what to try, added to this kind's failure messages.
+    #: The exercise's own words on where to look, added to this kind's failure messages.
     advice: str = field(default="", kw_only=True)
+    #: The exercise's own words on the fix, added to them in lessons only: in an exercise
+    #: notebook the fix waits for ``lab.hint`` (see ``grading/advice.py``).
+    fix: str = field(default="", kw_only=True)
 
     @abstractmethod
     def evaluate(self, attempt: Attempt) -> Outcome:
@@ -82,9 +86,11 @@ class Check(metaclass=SealedABC):
         """This check passed; ``figures`` say what was measured."""
         return Outcome(True, figures=figures)
 
-    def fail(self, message: str) -> Outcome:
-        """This kind's failure: ``message``, then the exercise's advice."""
-        return Outcome(False, f"{message}\n{self.advice}" if self.advice else message)
+    def fail(self, message: str, *, fix: str = "") -> Outcome:
+        """This kind's failure: ``message`` (the problem), the exercise's advice (where to
+        look), then — in lessons, not in exercise notebooks — ``fix`` and the exercise's."""
+        fixes = " ".join(part for part in (fix, self.fix) if part)
+        return Outcome(False, said(message, look=self.advice, fix=fixes))
 
     def stopped(self, run: Run, *, context: str = "", then: str = "") -> Outcome | None:
         """``None`` when ``run`` got through; else an outcome that passes its problem on.

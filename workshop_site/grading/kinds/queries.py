@@ -122,8 +122,9 @@ class Shape(Check):
             if not any(pattern.search(query.sql) for query in run.log):
                 return self.fail(
                     f"no query joins `{table}` {attempt.where(run.size)}: this exercise asks "
-                    "for the related rows in the same query, with a JOIN (`select_related`). "
-                    f"Your queries:\n{list_queries(run.log)}"
+                    "for the related rows in the same query, with a JOIN. "
+                    f"Your queries:\n{list_queries(run.log)}",
+                    fix="`select_related` follows a foreign key in the same query.",
                 )
         for column in self.not_selected:
             table, _, name = column.partition(".")
@@ -170,8 +171,8 @@ class Updates(Check):
                 )
                 return self.fail(
                     f"{sizes}: one statement per row, like `{short_sql(first)}`{line}. "
-                    f"At most {self.at_most} allowed: let the database change every row in "
-                    "one statement."
+                    f"At most {self.at_most} allowed.",
+                    fix="Let the database change every row in one statement.",
                 )
         most = max(len(updates) for _, updates in counts)
         return self.passed(f"{plural(most, 'UPDATE', 'UPDATEs')} at most, at every size")
