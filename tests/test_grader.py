@@ -353,7 +353,7 @@ def test_shape_asks_for_a_join():
         NAMES_AND_CITIES,
         lambda: [(c.name, c.address.city) for c in Customer.objects.prefetch_related("address")],
     )
-    failed(prefetched, "shape", "no query joins `shop_address`", "select_related")
+    failed(prefetched, "shape", "no query reads `shop_address` together", "select_related")
 
 
 def titles_and_brands():

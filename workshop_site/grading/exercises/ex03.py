@@ -9,7 +9,7 @@ diagnosis points at.
 from __future__ import annotations
 
 from workshop_site.grading.exercise import Exercise, Rows
-from workshop_site.grading.kinds import Budget, Result, Scaling, Shape
+from workshop_site.grading.kinds import Budget, Result, Scaling
 from workshop_site.shop.models import Customer, Order, OrderLine, Review
 
 
@@ -50,7 +50,6 @@ EXERCISES = [
             Result(),
             Scaling(),
             Budget(queries=1, fix=_ONE_QUERY),
-            Shape(joins=("shop_address",)),
         ),
         hints=(
             "Record the naive function with `lab.queries()`: which query repeats, once per "
@@ -73,7 +72,6 @@ EXERCISES = [
             Result(),
             Scaling(advice="Each hop (line → listing → product) is a foreign key."),
             Budget(queries=1, fix=_ONE_QUERY),
-            Shape(joins=("shop_listing", "shop_product")),
         ),
         hints=(
             "Record the naive function: how many similar groups do you see, and which "
