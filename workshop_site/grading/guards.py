@@ -1,9 +1,18 @@
-"""Stop a learner's runaway code: a query cap and a wall-clock limit.
+"""Stop a learner's runaway code: a query cap and a time limit.
+
+The time limit counts the graded thread's CPU time (Linux, macOS: its own CPU clock), not
+the wall clock: on a loaded machine (a classroom hub, a laptop compiling) a right answer
+gets fewer CPU seconds per second, and a wall-clock limit failed it — a verdict that
+depended on how busy the machine was. Code that waits instead of computing (a sleep, a
+socket with no timeout, threads of its own) uses no CPU in that thread: the wall clock
+stops it too, at twice the limit on a quiet machine, up to four times on a loaded one (the
+1-minute load per CPU) — so every answer still gets its verdict within a bounded time.
+Where a thread's CPU clock can't be read, the wall clock alone counts.
 
 Both raise exceptions derived from ``BaseException``, so a learner's ``except Exception:``
 inside a loop cannot swallow them.
 
-The wall-clock limit has to work inside a Jupyter kernel on Linux, macOS and Windows,
+The limit has to work inside a Jupyter kernel on Linux, macOS and Windows,
 where the code runs in the kernel's main thread and ``SIGALRM`` alone is not enough
 (Windows has none, and a signal does not stop a long SQL statement). A watchdog thread,
 when time is up:
@@ -30,9 +39,11 @@ to do (interrupt, else restart the kernel).
 from __future__ import annotations
 
 import ctypes
+import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import CodeType
@@ -52,6 +63,10 @@ STUCK_NOTICE = (
     "within a few seconds, Kernel → Restart Kernel, then run the notebook from the top "
     "(your progress is kept)."
 )
+#: Whatever the code does, the wall clock stops it at this many times its limit on a quiet
+#: machine, and at most ``_MOST_FACTOR`` times on a loaded one (see ``_wall_seconds``).
+_WAITING_FACTOR = 2.0
+_MOST_FACTOR = 4.0
 # sys.monitoring tool ids the trap may take (0-2 and 5 are the debugger's, coverage's,
 # the profiler's and the optimizer's by convention).
 _TOOL_IDS = (3, 4)
@@ -175,7 +190,7 @@ class _Watchdog:
         self._thread.start()
 
     def _watch(self) -> None:
-        if self._done.wait(self.seconds):
+        if not self._time_is_up():
             return
         rounds = 0
         while True:
@@ -197,6 +212,26 @@ class _Watchdog:
                 self._notice(rounds * _REPEAT_SECONDS)
             if self._done.wait(_REPEAT_SECONDS):
                 return
+
+    def _time_is_up(self) -> bool:
+        """Wait until the graded thread has used ``seconds`` of CPU time, or the wall
+        clock says it is waiting rather than computing; False if the block ended first."""
+        clock = _cpu_clock(self.target)
+        if clock is None:
+            return not self._done.wait(self.seconds)
+        began = time.clock_gettime(clock)
+        deadline = time.monotonic() + _wall_seconds(self.seconds)
+        while True:
+            try:
+                left = self.seconds - (time.clock_gettime(clock) - began)
+            except OSError:  # the thread is gone: nothing left to stop
+                return False
+            wall_left = deadline - time.monotonic()
+            if left <= 0 or wall_left <= 0:
+                return True
+            # A thread uses at most one CPU second per second: waiting ``left`` is safe.
+            if self._done.wait(min(max(left, 0.02), wall_left)):
+                return False
 
     def _deliver(self) -> None:
         if not self._signal:
@@ -241,11 +276,31 @@ class _Watchdog:
         self._stopped = True
 
 
+def _cpu_clock(thread: int) -> int | None:
+    """The CPU-time clock of ``thread`` (a ``threading.get_ident()``), if readable here."""
+    try:
+        return time.pthread_getcpuclockid(thread)
+    except (AttributeError, OSError):
+        return None
+
+
+def _wall_seconds(seconds: float) -> float:
+    """How long a block may run on the wall clock: ``_WAITING_FACTOR`` times ``seconds``,
+    more when each CPU has more runnable processes than that (the 1-minute load), at most
+    ``_MOST_FACTOR`` times."""
+    try:
+        per_cpu = os.getloadavg()[0] / (os.cpu_count() or 1)
+    except OSError:
+        per_cpu = 0.0
+    return seconds * min(_MOST_FACTOR, max(_WAITING_FACTOR, per_cpu))
+
+
 @contextmanager
 def time_limit(
     seconds: float, *, interrupt: Callable[[], None] = lambda: None
 ) -> Iterator[_Watchdog]:
-    """Raise :class:`TimeLimitExceeded` in this thread if the block runs past ``seconds``.
+    """Raise :class:`TimeLimitExceeded` in this thread if the block uses more than
+    ``seconds`` of this thread's CPU time, or waits far longer (see the module's notes).
 
     ``interrupt`` is called from the watchdog thread first (e.g. to interrupt the SQLite
     connection). The yielded watchdog's ``fired`` says whether the limit was reached, its
