@@ -63,7 +63,7 @@ EXERCISES = [
         expects="a list of Shipment rows (the page's `shipments(orders)`), one per paid order",
         rows=Rows("paid orders", lambda: Order.objects.filter(status=Order.Status.PAID).count()),
         checks=(
-            Result(),
+            Result(ordered=True),  # the page lists them newest first
             Scaling(),
             Budget(
                 queries=2,
