@@ -33,7 +33,7 @@ EXERCISES = [
         checks=(
             Result(),
             Scaling(advice="Each hop (line → order → customer) is a foreign key."),
-            Budget(queries=1, advice=_ONE_QUERY),
+            Budget(queries=1, fix=_ONE_QUERY),
         ),
         hints=(
             "Record the naive function: how many similar groups do you see, and which "
@@ -52,7 +52,7 @@ EXERCISES = [
         checks=(
             Result(),
             Scaling(advice="A review reads two relations: count the groups of similar queries."),
-            Budget(queries=1, advice=_ONE_QUERY),
+            Budget(queries=1, fix=_ONE_QUERY),
         ),
         hints=(
             "Record the naive function: two groups of similar queries, one per review each. "
@@ -71,7 +71,7 @@ EXERCISES = [
         checks=(
             Result(),
             Scaling(advice="From a review to what `mailing_label` reads, count the foreign keys."),
-            Budget(queries=1, advice=_ONE_QUERY),
+            Budget(queries=1, fix=_ONE_QUERY),
         ),
         hints=(
             "Join `review.customer`, then record again: a query per review is left. Which "
