@@ -24,7 +24,7 @@ from django.db.models import Avg, Count
 from django.test.utils import CaptureQueriesContext
 
 from workshop_site.external.client import FLAT_SHIPPING, ShippingQuote
-from workshop_site.lessons.composing import rated_card, shipments
+from workshop_site.grading.exercises.ex05 import rated_card, shipments
 from workshop_site.lessons.in_database import RESTOCK_BELOW, RESTOCK_UNITS
 from workshop_site.lessons.long_jobs import invoice_line
 from workshop_site.lessons.template_costs import pending_page, render_orders
