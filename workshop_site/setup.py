@@ -76,11 +76,12 @@ TARGETS: dict[str, Target] = {
     "doctor": Target("is this machine ready? one line per check, with fixes"),
     "exercises": Target("generate exercises/ from solutions/ (--force: over your answers)"),
     "site": Target("the shop as a real site with Django Debug Toolbar on 127.0.0.1:8000"),
+    "class": Target("a class on JupyterHub on this machine, a local account each (root)", ("hub",)),
     "course": Target("the course table and every lesson's navigation, from the notebooks"),
     "timings": Target("copy the last test run's notebook timings into the course table"),
     "wheelhouse": Target("download every wheel for an offline room into wheelhouse/", None),
     "reset": Target("forget your progress and every cached database (.workshop/)", None),
-    "clean": Target("reset, and remove .venv/", None),
+    "clean": Target("reset, and remove .venv/ (and .class-hub/)", None),
 }
 
 
@@ -200,6 +201,7 @@ def commands_for(
             [*manage, "prepare_site", site],
             [*manage, "runserver", "127.0.0.1:8000", site],
         ],
+        "class": lambda: [[py, "-m", "workshop_site.classhub", *args]],
         "course": lambda: [[py, "-m", "workshop_site.course"]],
         "timings": lambda: [[py, "-m", "workshop_site.course", "--timings"]],
         "wheelhouse": lambda: [[py, "-m", "workshop_site.wheelhouse", "wheelhouse", *args]],
@@ -314,6 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _reset()
         if options.target == "clean":
             _remove(VENV)
+            _remove(ROOT / ".class-hub")  # the class's shared environment (make class)
         return 0
     if target.extras is None:
         python = ensure_venv()
