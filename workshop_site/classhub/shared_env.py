@@ -94,25 +94,25 @@ def shared_environment(*, extras: tuple[str, ...] = ("hub",)) -> SharedEnvironme
         return SharedEnvironment(python, libraries)
     STATE.mkdir(exist_ok=True)
     STATE.chmod(0o755)
-    print(
-        f"The workshop's Python ({sys.base_prefix}) cannot be read by other users: building "
-        f"the class's shared environment in {env_dir.relative_to(ROOT)}/ from a copy of it "
-        "(once; a minute or two)...",
-        flush=True,
-    )
-    shutil.rmtree(base, ignore_errors=True)
-    shutil.rmtree(env_dir, ignore_errors=True)
-    _copy_interpreter(base)
-    copied = base / "bin" / Path(sys.executable).resolve().name
-    if not copied.exists():
-        copied = base / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}"
     environment = {**os.environ, **libraries}
-    # The copied interpreter makes the venv (symlinks to the copy, pyvenv.cfg naming it).
-    subprocess.run(
-        [str(copied), "-c", f"import venv; venv.EnvBuilder(with_pip=True).create({str(env_dir)!r})"],
-        check=True,
-        env=environment,
-    )
+    if not python.exists() or not stamp.is_file() or sys.version not in stamp.read_text():
+        print(
+            f"The workshop's Python ({sys.base_prefix}) cannot be read by other users: "
+            f"building the class's shared environment in {env_dir.relative_to(ROOT)}/ from a "
+            "copy of it (once; a minute or two)...",
+            flush=True,
+        )
+        shutil.rmtree(base, ignore_errors=True)
+        shutil.rmtree(env_dir, ignore_errors=True)
+        _copy_interpreter(base)
+        copied = base / "bin" / Path(sys.executable).resolve().name
+        if not copied.exists():
+            copied = base / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}"
+        # The copied interpreter makes the venv (symlinks to the copy, pyvenv.cfg naming it).
+        create = f"import venv; venv.EnvBuilder(with_pip=True).create({str(env_dir)!r})"
+        subprocess.run([str(copied), "-c", create], check=True, env=environment)
+    else:
+        print(f"Updating the class's environment ({env_dir.relative_to(ROOT)}/)...", flush=True)
     result = subprocess.run(install_command(python, extras=extras), cwd=ROOT, env=environment)
     if result.returncode:
         raise ClassHubError(
