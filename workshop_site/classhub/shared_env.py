@@ -94,7 +94,9 @@ def shared_environment(*, extras: tuple[str, ...] = ("hub",)) -> SharedEnvironme
         return SharedEnvironment(python, libraries)
     STATE.mkdir(exist_ok=True)
     STATE.chmod(0o755)
-    environment = {**os.environ, **libraries}
+    # The caller's PYTHONPATH (the test suite's offline guard) is not the class's: pip may
+    # need the package index.
+    environment = {**{k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, **libraries}
     if not python.exists() or not stamp.is_file() or sys.version not in stamp.read_text():
         print(
             f"The workshop's Python ({sys.base_prefix}) cannot be read by other users: "
