@@ -37,10 +37,10 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workshop_site.classhub import ClassHub, class_hub  # noqa: E402
-from workshop_site.classhub.client import HubClient  # noqa: E402
-from workshop_site.classhub.lesson_plan import LessonPlan, lesson_plan  # noqa: E402
-from workshop_site.classhub.scripted import CellRecord, Pace, arrive, work_lesson  # noqa: E402
+from workshop_site.classhub import ClassHub, class_hub
+from workshop_site.classhub.client import HubClient
+from workshop_site.classhub.lesson_plan import LessonPlan, lesson_plan
+from workshop_site.classhub.scripted import CellRecord, Pace, arrive, work_lesson
 
 MB = 1024 * 1024
 
@@ -149,9 +149,7 @@ def _percentile(values: list[float], fraction: float) -> float:
 def _latency(values: list[float]) -> str:
     if not values:
         return "-"
-    return (
-        f"{_percentile(values, 0.5):.2f} / {_percentile(values, 0.95):.2f} / {max(values):.2f} s"
-    )
+    return f"{_percentile(values, 0.5):.2f} / {_percentile(values, 0.95):.2f} / {max(values):.2f} s"
 
 
 def run_class(learners: int, plan: LessonPlan, options: argparse.Namespace) -> dict[str, str]:
@@ -165,14 +163,20 @@ def run_class(learners: int, plan: LessonPlan, options: argparse.Namespace) -> d
         sampler.join()
         wall = time.monotonic() - began
         machine_after = psutil.cpu_times()
-    busy = (machine_after.user + machine_after.system) - (machine_before.user + machine_before.system)
+    busy = (machine_after.user + machine_after.system) - (
+        machine_before.user + machine_before.system
+    )
     records = [r for o in outcomes for r in o.records]
     ready = [o for o in outcomes if o.records]
     lesson = [r.seconds for r in records if r.phase == "lesson" and r.status == "ok"]
     checks = [r for r in records if r.expected]
     right = [(e, r.shown.get(e)) for r in checks for e, v in r.expected.items() if v == "pass"]
     wrong = [(e, r.shown.get(e)) for r in checks for e, v in r.expected.items() if v == "fail"]
-    errors = [f"{r.learner} {r.phase} cell {r.index}: {r.status} {r.error}" for r in records if r.status != "ok"]
+    errors = [
+        f"{r.learner} {r.phase} cell {r.index}: {r.status} {r.error}"
+        for r in records
+        if r.status != "ok"
+    ]
     errors += [f"{o.learner}: {o.failure}" for o in outcomes if o.failure]
     usage = sampler.usage
     per_learner = list(usage.peak_learner.values())
@@ -182,7 +186,9 @@ def run_class(learners: int, plan: LessonPlan, options: argparse.Namespace) -> d
     row = {
         "N": str(learners),
         "ready": f"{len(ready)}/{learners}",
-        "server ready in (p50 / max)": f"{statistics.median(spawns):.1f} / {max(spawns):.1f} s" if spawns else "-",
+        "server ready in (p50 / max)": f"{statistics.median(spawns):.1f} / {max(spawns):.1f} s"
+        if spawns
+        else "-",
         "cells run": f"{sum(r.status == 'ok' for r in records)}/{expected_cells * learners}",
         "lesson cell latency p50 / p95 / max": _latency(lesson),
         "check latency p50 / p95 / max": _latency([r.seconds for r in checks if r.status == "ok"]),
@@ -190,10 +196,15 @@ def run_class(learners: int, plan: LessonPlan, options: argparse.Namespace) -> d
         "failed when they should": f"{sum(shown == 'fail' for _, shown in wrong)}/{len(wrong)}",
         "errors": str(len(errors)),
         "peak memory per learner (max / median)": (
-            f"{max(per_learner) / MB:.0f} / {statistics.median(per_learner) / MB:.0f} MB" if per_learner else "-"
+            f"{max(per_learner) / MB:.0f} / {statistics.median(per_learner) / MB:.0f} MB"
+            if per_learner
+            else "-"
         ),
         "peak memory in total (with hub)": f"{usage.peak_total / MB:.0f} MB",
-        "CPU: learners / hub": f"{cpu_learners:.0f} / {usage.cpu_hub:.0f} CPU-s ({cpu_learners / wall:.2f} / {usage.cpu_hub / wall:.2f} CPUs)",
+        "CPU: learners / hub": (
+            f"{cpu_learners:.0f} / {usage.cpu_hub:.0f} CPU-s "
+            f"({cpu_learners / wall:.2f} / {usage.cpu_hub / wall:.2f} CPUs)"
+        ),
         "machine CPU busy": f"{busy / wall / psutil.cpu_count():.0%} of {psutil.cpu_count()} CPUs",
         "wall": f"{wall:.0f} s",
     }

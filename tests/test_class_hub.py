@@ -36,7 +36,9 @@ from workshop_site.grading.report import live
 pytestmark = [
     pytest.mark.hub,
     pytest.mark.skipif(not is_root(), reason="separate local accounts need root (useradd)"),
-    pytest.mark.skipif(missing_reason() is not None, reason=f"JupyterHub's proxy: {missing_reason()}"),
+    pytest.mark.skipif(
+        missing_reason() is not None, reason=f"JupyterHub's proxy: {missing_reason()}"
+    ),
     pytest.mark.skipif(
         os.environ.get("DATABASE_URL", "").startswith("postgres"),
         reason="the class runs on SQLite, one database file per kernel in each home",
@@ -62,10 +64,15 @@ class Class:
             )
 
         self.sessions = self.run(arrive_all())
-        self.tokens = {learner.name: session.token for learner, (session, _) in zip(learners, self.sessions, strict=True)}
+        self.tokens = {
+            learner.name: session.token
+            for learner, (session, _) in zip(learners, self.sessions, strict=True)
+        }
         plan = lesson_plan(LESSON)
         first, second = (session for session, _ in self.sessions[:2])
-        self.records = self.run(work_lesson(self.client, first, plan, folder=self.hub.course.folder))
+        self.records = self.run(
+            work_lesson(self.client, first, plan, folder=self.hub.course.folder)
+        )
         # learner2: the exercises' set-up, then the first naive answer only.
         wrong = [s for s in plan.exercise_steps if "pass" not in dict(s.expect).values()]
         only_wrong = replace(plan, cells=(), exercise_steps=tuple(wrong[:3]))
@@ -143,13 +150,18 @@ def test_each_learner_has_a_workspace_of_their_own(klass):
 def test_no_learner_reads_another_s_files_or_databases(klass):
     session, _ = klass.sessions[0]
     other = klass.hub.learners[1]
+    progress = other.workspace / "progress.jsonl"
+    database = sorted((other.workspace / "templates").glob("*.sqlite3"))[0]
+    assert progress.is_file()  # they exist: what follows is refused, not missing
     code = f"""
 import os, sqlite3
-home = {str(other.home)!r}
+def open_database():
+    uri = "file:" + {str(database)!r} + "?mode=ro"
+    sqlite3.connect(uri, uri=True).execute("select count(*) from sqlite_master").fetchall()
 for attempt in (
-    lambda: os.listdir(home),
-    lambda: open(os.path.join(home, ".django-perf-workshop", "progress.jsonl")).read(),
-    lambda: sqlite3.connect("file:" + os.path.join(home, ".django-perf-workshop", "site.sqlite3") + "?mode=ro", uri=True).execute("select 1").fetchall(),
+    lambda: os.listdir({str(other.home)!r}),
+    lambda: open({str(progress)!r}).read(),
+    open_database,
 ):
     try:
         attempt()
@@ -157,7 +169,8 @@ for attempt in (
     except (PermissionError, sqlite3.OperationalError) as exc:
         print("refused", type(exc).__name__)
 """
-    kernel = klass.run(klass.client.open_notebook(session, f"{klass.hub.course.folder}/notebooks/00_welcome.ipynb"))
+    notebook = f"{klass.hub.course.folder}/notebooks/00_welcome.ipynb"
+    kernel = klass.run(klass.client.open_notebook(session, notebook))
     try:
         result = klass.run(kernel.execute(code))
     finally:
@@ -196,13 +209,27 @@ def test_the_site_opens_through_the_hub_with_its_toolbar_static_files_and_forms(
         action = found.group(1)
         assert action == f"/{base}cart/add/"
         form = {
-            "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1),
+            "csrfmiddlewaretoken": re.search(
+                r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text
+            ).group(1),
             "listing": re.search(r'name="listing" value="(\d+)"', page.text).group(1),
         }
         hub_origin = klass.hub.url.rstrip("/")
-        added = browser.post(klass.hub.url + action.lstrip("/"), data=form, headers={"Origin": hub_origin}, allow_redirects=False, timeout=60)
+        added = browser.post(
+            klass.hub.url + action.lstrip("/"),
+            data=form,
+            headers={"Origin": hub_origin},
+            allow_redirects=False,
+            timeout=60,
+        )
         assert added.status_code in (200, 302), added.text[:500]
-        refused = browser.post(klass.hub.url + action.lstrip("/"), data=form, headers={"Origin": "http://elsewhere.example"}, allow_redirects=False, timeout=60)
+        refused = browser.post(
+            klass.hub.url + action.lstrip("/"),
+            data=form,
+            headers={"Origin": "http://elsewhere.example"},
+            allow_redirects=False,
+            timeout=60,
+        )
         assert refused.status_code == 403
         assert "WORKSHOP_SITE_ORIGIN" in refused.text
 

@@ -33,7 +33,8 @@ def _schema() -> dict:
     path = Z2JH / f"schema-{_chart_version()}.yaml"
     assert path.is_file(), f"no schema kept for chart {_chart_version()}: {path.name}"
     text = path.read_text()
-    assert f"tag {_chart_version()}" in text and "BSD 3-Clause" in text, "source and licence"
+    assert f"tag {_chart_version()}" in text, "the schema's source"
+    assert "BSD 3-Clause" in text, "the schema's licence"
     return yaml.safe_load(text)
 
 
@@ -73,7 +74,8 @@ def test_the_values_follow_the_guide_and_the_course_version():
     assert volumes["progress"]["persistentVolumeClaim"]["claimName"] == claim["metadata"]["name"]
     assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
     culler = singleuser["extraFiles"]["kernel-culler"]["data"]["MappingKernelManager"]
-    assert culler["cull_idle_timeout"] == 1200 and values["cull"]["enabled"] is True
+    assert culler["cull_idle_timeout"] == 1200
+    assert values["cull"]["enabled"] is True
     guide = (ROOT / "docs" / "jupyterhub.md").read_text()
     for key in ("guarantee", "limit"):
         assert f"{key}: {singleuser['memory'][key]}" in guide, f"memory {key} not in the guide"

@@ -57,9 +57,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--ref", default="HEAD", help="the course's version: a commit or tag")
     options = parser.parse_args(argv)
     try:
-        with stop_signals_raise(), class_hub(
-            options.learners, prefix=options.prefix, port=options.port, ref=options.ref
-        ) as hub:
+        with (
+            stop_signals_raise(),
+            class_hub(
+                options.learners, prefix=options.prefix, port=options.port, ref=options.ref
+            ) as hub,
+        ):
             print(welcome(hub), flush=True)
             while True:
                 time.sleep(3600)

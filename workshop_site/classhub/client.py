@@ -83,9 +83,13 @@ class HubClient:
     async def start_server(self, learner: LearnerSession, *, timeout: float = 240) -> float:
         """Start the learner's server; seconds until the hub says it is ready."""
         began = time.monotonic()
-        await self.request("POST", f"hub/api/users/{quote(learner.name)}/server", token=learner.token)
+        await self.request(
+            "POST", f"hub/api/users/{quote(learner.name)}/server", token=learner.token
+        )
         while time.monotonic() - began < timeout:
-            model = await self.request("GET", f"hub/api/users/{quote(learner.name)}", token=learner.token)
+            model = await self.request(
+                "GET", f"hub/api/users/{quote(learner.name)}", token=learner.token
+            )
             server = (model.get("servers") or {}).get("")
             if server and server.get("ready"):
                 return time.monotonic() - began
@@ -93,7 +97,9 @@ class HubClient:
         raise ClassHubError(f"{learner.name}'s server was not ready within {timeout:.0f} s")
 
     async def stop_server(self, learner: LearnerSession) -> None:
-        await self.request("DELETE", f"hub/api/users/{quote(learner.name)}/server", token=learner.token)
+        await self.request(
+            "DELETE", f"hub/api/users/{quote(learner.name)}/server", token=learner.token
+        )
 
     async def pull_course(self, learner: LearnerSession, course: Course) -> list[str]:
         """nbgitpuller's pull, through its own API in the learner's server (what the link
@@ -129,8 +135,12 @@ class HubClient:
             "POST",
             f"{learner.server}api/sessions",
             token=learner.token,
-            body={"path": path, "name": path.rsplit("/", 1)[-1], "type": "notebook",
-                  "kernel": {"name": "python3"}},  # fmt: skip
+            body={
+                "path": path,
+                "name": path.rsplit("/", 1)[-1],
+                "type": "notebook",
+                "kernel": {"name": "python3"},
+            },  # fmt: skip
         )
         return await RemoteKernel.connect(
             self.url + learner.server, session["kernel"]["id"], token=learner.token
@@ -138,4 +148,6 @@ class HubClient:
 
     async def close_notebook(self, learner: LearnerSession, kernel: RemoteKernel) -> None:
         kernel.close()
-        await self.request("DELETE", f"{learner.server}api/kernels/{kernel.kernel_id}", token=learner.token)
+        await self.request(
+            "DELETE", f"{learner.server}api/kernels/{kernel.kernel_id}", token=learner.token
+        )

@@ -118,7 +118,9 @@ class RemoteKernel:
                     elif kind in ("stream", "display_data", "execute_result", "error"):
                         outputs.append({"output_type": kind, **incoming["content"]})
         except TimeoutError:
-            return Execution("timeout", time.monotonic() - began, outputs, f"no reply in {timeout:.0f} s")
+            return Execution(
+                "timeout", time.monotonic() - began, outputs, f"no reply in {timeout:.0f} s"
+            )
         seconds = time.monotonic() - began
         if reply.get("status") == "error":
             error = f"{reply.get('ename', '')}: {reply.get('evalue', '')}"

@@ -99,4 +99,6 @@ def lesson_plan(lesson: str, *, root: Path = ROOT) -> LessonPlan:
 
 def verdicts(text: str) -> dict[str, str]:
     """The verdicts a cell showed (``✅ 03.1 …`` / ``❌ 03.1 …``): id → pass/fail."""
-    return {exercise: "pass" if mark == "✅" else "fail" for mark, exercise in _HEADLINE.findall(text)}
+    return {
+        exercise: "pass" if mark == "✅" else "fail" for mark, exercise in _HEADLINE.findall(text)
+    }

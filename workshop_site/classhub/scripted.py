@@ -44,7 +44,9 @@ class CellRecord:
     shown: dict[str, str] = field(default_factory=dict)  # the verdicts the cell showed
 
 
-async def arrive(client: HubClient, learner: Learner, course: Course) -> tuple[LearnerSession, float]:
+async def arrive(
+    client: HubClient, learner: Learner, course: Course
+) -> tuple[LearnerSession, float]:
     """Log in through the hub's API, start the server, pull the course with nbgitpuller;
     the session and the seconds the server took to be ready."""
     session = await client.login(learner.name, learner.password)

@@ -124,4 +124,3 @@ def shared_environment(*, extras: tuple[str, ...] = ("hub",)) -> SharedEnvironme
     jupyter_settings.install(env_dir)
     stamp.write_text(_stamp(extras))
     return SharedEnvironment(python, libraries)
-

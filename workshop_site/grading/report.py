@@ -356,7 +356,9 @@ def _learner_folders(pattern: str, index: int | None) -> list[str]:
     parts = Path(pattern).parts
     if index == len(parts) - 1:  # the wildcard is in the file's name
         return []
-    return sorted(Path(m).name for m in glob.glob(str(Path(*parts[: index + 1]))) if Path(m).is_dir())
+    return sorted(
+        Path(m).name for m in glob.glob(str(Path(*parts[: index + 1]))) if Path(m).is_dir()
+    )
 
 
 def _parse_time(value: object) -> datetime | None:
