@@ -86,13 +86,16 @@ class Sampler(threading.Thread):
                 cpu[uid] += _cpu(process)
             except psutil.Error:
                 pass
-        hub_memory = 0
+        hub_memory, hub_cpu = 0, 0.0
         try:
             hub = psutil.Process(self.hub_pid)
             for process in [hub, *hub.children(recursive=True)]:
                 if process.uids().real == 0:  # the hub and its proxy, not the learners'
                     hub_memory += process.memory_info().rss
-            self.usage.cpu_hub = max(self.usage.cpu_hub, _cpu(hub))
+                    # Their own time only: the hub reaps the learners' servers it stops.
+                    times = process.cpu_times()
+                    hub_cpu += times.user + times.system
+            self.usage.cpu_hub = max(self.usage.cpu_hub, hub_cpu)
         except psutil.Error:
             pass
         for uid in self.uids:

@@ -24,6 +24,7 @@ from pathlib import Path
 import psutil
 import pytest
 import requests
+from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 from workshop_site.classhub import class_hub
 from workshop_site.classhub.accounts import is_root
@@ -232,6 +233,39 @@ def test_the_site_opens_through_the_hub_with_its_toolbar_static_files_and_forms(
         )
         assert refused.status_code == 403
         assert "WORKSHOP_SITE_ORIGIN" in refused.text
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium (Debian: apt-get install chromium)")
+def test_a_learner_opens_the_site_and_its_toolbar_from_the_launcher(klass):
+    """In a browser, as a learner does: the hub's login form, JupyterLab, the launcher's
+    "Workshop site" tile, the site in a new tab with its toolbar (screenshots in
+    test-artifacts/)."""
+    from playwright.sync_api import sync_playwright
+
+    learner = klass.hub.learners[2]
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            page.goto(f"{klass.hub.url}hub/login")
+            page.fill("#username_input", learner.name)
+            page.fill("#password_input", learner.password)
+            page.click("#login_submit")
+            page.wait_for_url(f"**/user/{learner.name}/lab**", timeout=120_000)
+            tile = page.locator(".jp-LauncherCard", has_text="Workshop site")
+            tile.wait_for(timeout=120_000)
+            page.screenshot(path=str(ARTIFACTS / "hub-launcher.png"))
+            with context.expect_page(timeout=240_000) as opened:
+                tile.click()
+            site = opened.value
+            site.locator("#djDebug").wait_for(state="attached", timeout=240_000)
+            assert f"/user/{learner.name}/workshop-site/guide/" in site.url
+            assert site.locator("table.pairs tbody tr").count() >= 4
+            site.screenshot(path=str(ARTIFACTS / "hub-site-guide.png"))
+        finally:
+            browser.close()
 
 
 def test_nothing_listens_beyond_loopback(klass):

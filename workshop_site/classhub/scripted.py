@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from workshop_site.classhub.accounts import Learner
 from workshop_site.classhub.client import HubClient, LearnerSession
 from workshop_site.classhub.course import Course
+from workshop_site.classhub.kernel import RemoteKernel
 from workshop_site.classhub.lesson_plan import LessonPlan, Step, verdicts
 
 __all__ = ["CellRecord", "Pace", "arrive", "work_lesson"]
@@ -56,37 +57,32 @@ async def arrive(
 
 
 async def _run(
-    client: HubClient,
-    session: LearnerSession,
-    path: str,
+    kernel: RemoteKernel,
+    learner: str,
     steps: list[Step],
     phase: str,
     pace: Pace,
     rng: random.Random,
 ) -> list[CellRecord]:
-    kernel = await client.open_notebook(session, path)
     records = []
-    try:
-        for index, step in enumerate(steps):
-            if index:
-                await asyncio.sleep(pace.pause(rng))
-            run = await kernel.execute(step.code)
-            records.append(
-                CellRecord(
-                    session.name,
-                    phase,
-                    index,
-                    run.status,
-                    run.seconds,
-                    run.error,
-                    dict(step.expect),
-                    verdicts(run.text()) if step.is_check else {},
-                )
+    for index, step in enumerate(steps):
+        if index:
+            await asyncio.sleep(pace.pause(rng))
+        run = await kernel.execute(step.code)
+        records.append(
+            CellRecord(
+                learner,
+                phase,
+                index,
+                run.status,
+                run.seconds,
+                run.error,
+                dict(step.expect),
+                verdicts(run.text()) if step.is_check else {},
             )
-            if run.status == "timeout":
-                break  # the kernel is still busy: the rest would queue behind it
-    finally:
-        await client.close_notebook(session, kernel)
+        )
+        if run.status == "timeout":
+            break  # the kernel is still busy: the rest would queue behind it
     return records
 
 
@@ -101,18 +97,21 @@ async def work_lesson(
     lesson_cells: int | None = None,
 ) -> list[CellRecord]:
     """The lesson's cells (the first ``lesson_cells`` of them, or all), then its exercises,
-    each in a kernel of its own opened on the pulled notebook."""
+    each in a kernel of its own opened on the pulled notebook; the lesson's kernel stays
+    up while the exercises run (two tabs), and both are shut down at the end."""
     rng = rng or random.Random(0)
     cells = [Step(code) for code in plan.cells[:lesson_cells]]
-    records = await _run(client, session, f"{folder}/{plan.notebook}", cells, "lesson", pace, rng)
-    await asyncio.sleep(pace.pause(rng))
-    records += await _run(
-        client,
-        session,
-        f"{folder}/{plan.exercises_notebook}",
-        list(plan.exercise_steps),
-        "exercises",
-        pace,
-        rng,
-    )
+    lesson = await client.open_notebook(session, f"{folder}/{plan.notebook}")
+    try:
+        records = await _run(lesson, session.name, cells, "lesson", pace, rng)
+        await asyncio.sleep(pace.pause(rng))
+        # The lesson's tab stays open, and so does its kernel, as in JupyterLab.
+        exercises = await client.open_notebook(session, f"{folder}/{plan.exercises_notebook}")
+        try:
+            steps = list(plan.exercise_steps)
+            records += await _run(exercises, session.name, steps, "exercises", pace, rng)
+        finally:
+            await client.close_notebook(session, exercises)
+    finally:
+        await client.close_notebook(session, lesson)
     return records
