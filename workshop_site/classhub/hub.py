@@ -22,7 +22,6 @@ an error, on Ctrl-C; the accounts are removed with their homes.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
@@ -280,16 +279,3 @@ def class_hub(
         remove_learners(accounts)
         shutil.rmtree(folder, ignore_errors=True)
 
-
-def class_summary(hub: ClassHub) -> str:
-    """What the instructor needs on the first slide, as JSON lines for scripts."""
-    return json.dumps(
-        {
-            "url": hub.url,
-            "learners": {a.name: a.password for a in hub.learners},
-            "course": hub.course.url,
-            "commit": hub.course.commit,
-            "progress": hub.progress_files(),
-        },
-        indent=2,
-    )
