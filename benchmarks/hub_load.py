@@ -50,6 +50,8 @@ class Usage:
     """Memory and CPU of the class, sampled once a second from /proc (psutil)."""
 
     peak_learner: dict[int, int] = field(default_factory=dict)  # uid → bytes
+    peak_kernel: int = 0  # the largest resident set of one kernel
+    peak_kernels: dict[int, int] = field(default_factory=dict)  # uid → a learner's kernels
     peak_total: int = 0
     cpu_learner: dict[int, float] = field(default_factory=dict)  # uid → CPU seconds
     cpu_hub: float = 0.0
@@ -77,15 +79,20 @@ class Sampler(threading.Thread):
     def sample(self) -> None:
         memory: dict[int, int] = dict.fromkeys(self.uids, 0)
         cpu: dict[int, float] = dict.fromkeys(self.uids, 0.0)
-        for process in psutil.process_iter(["uids"]):
+        kernels: dict[int, int] = dict.fromkeys(self.uids, 0)
+        for process in psutil.process_iter(["uids", "cmdline"]):
             uid = process.info["uids"].real
             if uid not in self.uids:
                 continue
             try:
-                memory[uid] += process.memory_info().rss
+                rss = process.memory_info().rss
+                memory[uid] += rss
                 cpu[uid] += _cpu(process)
             except psutil.Error:
-                pass
+                continue
+            if "ipykernel_launcher" in " ".join(process.info["cmdline"] or ()):
+                kernels[uid] += rss
+                self.usage.peak_kernel = max(self.usage.peak_kernel, rss)
         hub_memory, hub_cpu = 0, 0.0
         try:
             hub = psutil.Process(self.hub_pid)
@@ -100,6 +107,7 @@ class Sampler(threading.Thread):
             pass
         for uid in self.uids:
             self.usage.peak_learner[uid] = max(self.usage.peak_learner.get(uid, 0), memory[uid])
+            self.usage.peak_kernels[uid] = max(self.usage.peak_kernels.get(uid, 0), kernels[uid])
             self.usage.cpu_learner[uid] = max(self.usage.cpu_learner.get(uid, 0.0), cpu[uid])
         self.usage.peak_total = max(self.usage.peak_total, sum(memory.values()) + hub_memory)
 
@@ -201,6 +209,11 @@ def run_class(learners: int, plan: LessonPlan, options: argparse.Namespace) -> d
         "peak memory per learner (max / median)": (
             f"{max(per_learner) / MB:.0f} / {statistics.median(per_learner) / MB:.0f} MB"
             if per_learner
+            else "-"
+        ),
+        "kernels: one at its peak / a learner's (max)": (
+            f"{usage.peak_kernel / MB:.0f} / {max(usage.peak_kernels.values()) / MB:.0f} MB"
+            if usage.peak_kernels
             else "-"
         ),
         "peak memory in total (with hub)": f"{usage.peak_total / MB:.0f} MB",

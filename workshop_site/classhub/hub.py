@@ -278,4 +278,3 @@ def class_hub(
             _stop(process, state)
         remove_learners(accounts)
         shutil.rmtree(folder, ignore_errors=True)
-
