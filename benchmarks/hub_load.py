@@ -18,7 +18,9 @@ lesson's cells and for the checks, checks passed when they should and failed whe
 should, errors, peak memory (resident sets of each learner's processes, summed: per
 learner, and for the whole class with the hub and its proxy), and CPU (the learners'
 processes and the hub's, as CPU-seconds and as CPUs on average over the run; and the
-machine's whole use).
+machine's whole use). With ``--budget SECONDS`` the learners still working by then are
+stopped and the row reports what was done (cells run, latencies, verdicts so far) and how
+many learners finished: a class too big for the machine still gives figures.
 """
 
 from __future__ import annotations
@@ -118,36 +120,51 @@ class Outcome:
     spawn_seconds: float | None = None
     records: list[CellRecord] = field(default_factory=list)
     failure: str = ""
+    finished: bool = False  # the whole lesson and its exercises, within the budget
 
 
 async def _learner(
-    client: HubClient, hub: ClassHub, index: int, plan: LessonPlan, options: argparse.Namespace
-) -> Outcome:
+    client: HubClient,
+    hub: ClassHub,
+    index: int,
+    plan: LessonPlan,
+    options: argparse.Namespace,
+    outcome: Outcome,
+) -> None:
     learner = hub.learners[index]
     rng = random.Random(options.seed * 1000 + index)
-    outcome = Outcome(learner.name)
     await asyncio.sleep(rng.uniform(0, options.arrive))
     try:
         session, outcome.spawn_seconds = await arrive(client, learner, hub.course)
-        outcome.records = await work_lesson(
+        await work_lesson(
             client,
             session,
             plan,
             folder=hub.course.folder,
             pace=Pace(options.pace, options.jitter),
             rng=rng,
+            records=outcome.records,  # filled as it goes: kept if the budget runs out
         )
+        outcome.finished = True
         await client.stop_server(session)
     except Exception as exc:  # one learner's failure is a figure, not the end of the run
         outcome.failure = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-    return outcome
 
 
-async def _class(hub: ClassHub, plan: LessonPlan, options: argparse.Namespace) -> list[Outcome]:
+async def _class(
+    hub: ClassHub, plan: LessonPlan, options: argparse.Namespace, outcomes: list[Outcome]
+) -> None:
+    """Every learner at once; those still working after ``--budget`` seconds are stopped
+    (the class's own clean-up stops their servers and kernels)."""
     client = HubClient(hub.url)
-    return await asyncio.gather(
-        *(_learner(client, hub, i, plan, options) for i in range(len(hub.learners)))
-    )
+    tasks = [
+        asyncio.create_task(_learner(client, hub, i, plan, options, outcomes[i]))
+        for i in range(len(hub.learners))
+    ]
+    _, pending = await asyncio.wait(tasks, timeout=options.budget)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -169,7 +186,8 @@ def run_class(learners: int, plan: LessonPlan, options: argparse.Namespace) -> d
         machine_before = psutil.cpu_times()
         began = time.monotonic()
         sampler.start()
-        outcomes = asyncio.run(_class(hub, plan, options))
+        outcomes = [Outcome(learner.name) for learner in hub.learners]
+        asyncio.run(_class(hub, plan, options, outcomes))
         sampler.stopped.set()
         sampler.join()
         wall = time.monotonic() - began
@@ -224,6 +242,9 @@ def run_class(learners: int, plan: LessonPlan, options: argparse.Namespace) -> d
         "machine CPU busy": f"{busy / wall / psutil.cpu_count():.0%} of {psutil.cpu_count()} CPUs",
         "wall": f"{wall:.0f} s",
     }
+    finished = sum(o.finished for o in outcomes)
+    if options.budget is not None and finished < learners:
+        row["wall"] += f" (budget: {finished}/{learners} learners finished)"
     for error in errors[:10]:
         print(f"  error: {error}", flush=True)
     return row
@@ -238,6 +259,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--arrive", type=float, default=30.0, help="arrivals spread over (s)")
     parser.add_argument("--prefix", default="loadlearner", help="account names' prefix")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--budget",
+        type=float,
+        help="stop the learners still working after this many seconds and report what "
+        "was done by then (default: no limit)",
+    )
     options = parser.parse_args(argv)
     plan = lesson_plan(options.lesson)
     print(

@@ -63,8 +63,8 @@ async def _run(
     phase: str,
     pace: Pace,
     rng: random.Random,
-) -> list[CellRecord]:
-    records = []
+    records: list[CellRecord],
+) -> None:
     for index, step in enumerate(steps):
         if index:
             await asyncio.sleep(pace.pause(rng))
@@ -83,7 +83,6 @@ async def _run(
         )
         if run.status == "timeout":
             break  # the kernel is still busy: the rest would queue behind it
-    return records
 
 
 async def work_lesson(
@@ -95,21 +94,26 @@ async def work_lesson(
     pace: Pace = Pace(),
     rng: random.Random | None = None,
     lesson_cells: int | None = None,
+    records: list[CellRecord] | None = None,
 ) -> list[CellRecord]:
     """The lesson's cells (the first ``lesson_cells`` of them, or all), then its exercises,
     each in a kernel of its own opened on the pulled notebook; the lesson's kernel stays
-    up while the exercises run (two tabs), and both are shut down at the end."""
+    up while the exercises run (two tabs), and both are shut down at the end.
+
+    Each cell's record is appended to ``records`` (a new list if not given) as soon as it
+    has run, so a caller that cancels the learner still has what was done."""
     rng = rng or random.Random(0)
+    records = [] if records is None else records
     cells = [Step(code) for code in plan.cells[:lesson_cells]]
     lesson = await client.open_notebook(session, f"{folder}/{plan.notebook}")
     try:
-        records = await _run(lesson, session.name, cells, "lesson", pace, rng)
+        await _run(lesson, session.name, cells, "lesson", pace, rng, records)
         await asyncio.sleep(pace.pause(rng))
         # The lesson's tab stays open, and so does its kernel, as in JupyterLab.
         exercises = await client.open_notebook(session, f"{folder}/{plan.exercises_notebook}")
         try:
             steps = list(plan.exercise_steps)
-            records += await _run(exercises, session.name, steps, "exercises", pace, rng)
+            await _run(exercises, session.name, steps, "exercises", pace, rng, records)
         finally:
             await client.close_notebook(session, exercises)
     finally:
