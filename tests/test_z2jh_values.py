@@ -88,3 +88,24 @@ def test_the_image_is_built_from_binder_with_the_package_and_the_hubs_extension(
     assert {"jupyterhub", "nbgitpuller", "jupyter-server-proxy"} <= names
     post_build = (ROOT / "binder" / "postBuild").read_text()
     assert "pip install --no-deps -e ." in post_build
+
+
+def test_the_guides_sizing_table_follows_its_formula_and_the_values_files_guarantees():
+    """The table for 30, 100 and 300 learners is the formula worked out (a CPU per eight
+    learners, 600 MB each and 2 GB, 300 MB of disk each), and the formula is the one the
+    values file reserves per learner."""
+    singleuser = yaml.safe_load(VALUES.read_text())["singleuser"]
+    assert singleuser["cpu"]["guarantee"] == 1 / 8
+    assert singleuser["memory"]["guarantee"] == "600M"
+    guide = (ROOT / "docs" / "jupyterhub.md").read_text()
+    section = guide.split("## Sizing a class: the load test", 1)[1]
+    rows = re.findall(
+        r"^\| (\d+) \| ([\d.]+) \| (\d+) \| (\d+) GB \| (\d+) GB \|$", section, re.M
+    )
+    assert [int(r[0]) for r in rows] == [30, 100, 300]
+    for learners, demand, cpus, memory, disk in rows:
+        n = int(learners)
+        assert float(demand) == pytest.approx(n * 0.09, abs=0.5)
+        assert int(cpus) == -(-n // 8)
+        assert int(memory) == round(n * 0.6 + 2)
+        assert int(disk) == round(n * 0.3)
