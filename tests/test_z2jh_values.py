@@ -99,9 +99,7 @@ def test_the_guides_sizing_table_follows_its_formula_and_the_values_files_guaran
     assert singleuser["memory"]["guarantee"] == "600M"
     guide = (ROOT / "docs" / "jupyterhub.md").read_text()
     section = guide.split("## Sizing a class: the load test", 1)[1]
-    rows = re.findall(
-        r"^\| (\d+) \| ([\d.]+) \| (\d+) \| (\d+) GB \| (\d+) GB \|$", section, re.M
-    )
+    rows = re.findall(r"^\| (\d+) \| ([\d.]+) \| (\d+) \| (\d+) GB \| (\d+) GB \|$", section, re.M)
     assert [int(r[0]) for r in rows] == [30, 100, 300]
     for learners, demand, cpus, memory, disk in rows:
         n = int(learners)
