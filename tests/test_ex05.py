@@ -1,7 +1,18 @@
 """Lesson 05's exercises: each grader rejects the naive page and the near misses (the
 shop's own method reused, every relation prefetched, two plain counts that multiply each
 other, counts loaded into Python; the lesson's page named as the worst), each with a
-message that names it, and accepts the reference and another right answer."""
+message that names it, and accepts the reference and another right answer.
+
+The lesson cells closest to each exercise, pasted (issue 21: none passes):
+
+- 05.1 ← the shop's ``optimize_for_history()`` the lesson points to, and the lesson's
+  ``details`` cell pattern (``optimize_for_*()`` reused as is): the brand stays an N+1
+  (``test_05_1_rejects_the_order_history_method_which_stops_at_the_product``).
+- 05.2 ← the lesson's ``two_counts`` cell (two plain ``Count``) on customers
+  (``test_05_2_rejects_two_plain_counts_that_multiply_each_other``).
+- 05.3 ← the lesson's page, the product list, and its relation
+  (``test_05_3_rejects_the_lessons_page``).
+"""
 
 from __future__ import annotations
 

@@ -2,7 +2,17 @@
 instances for an export, a deferred field a method reads, values() dicts in a template,
 only() without the foreign key select_related follows) and the lesson's own cell pasted,
 each with a message that names it, and accepts the reference and other right answers.
-The export's memory ratio is measured at both grading sizes: it grows with the rows."""
+The export's memory ratio is measured at both grading sizes: it grows with the rows.
+
+The lesson cells closest to each exercise, pasted (issue 21: none passes):
+
+- 06.1 ← the ladder's ``values_list`` rung (``test_06_1_rejects_the_lessons_own_cell_pasted``).
+- 06.2 ← the ladder's ``+ only`` rung, ``only("title", "brand__name")``, which leaves out
+  the slug ``get_absolute_url`` reads
+  (``test_06_2_rejects_only_without_the_slug_get_absolute_url_reads``), and the
+  ``links`` cell's ``only("title", "slug")`` with the brand joined
+  (``test_06_2_rejects_only_without_the_foreign_key_select_related_follows``).
+"""
 
 from __future__ import annotations
 
