@@ -36,7 +36,7 @@ import django
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import Avg, Count, Prefetch
+from django.db.models import Count, Prefetch
 from django.db.models.query import ModelIterable, QuerySet
 from django.template import Context, Template
 from django.test import Client
