@@ -90,12 +90,18 @@ def plot_ladder(frame: pd.DataFrame, *, title: str, rows: str = "products") -> F
     places = list(range(len(frame)))[::-1]  # the first rung on top
     time_ax = axes[0][0]
     bars = time_ax.barh(places, frame["wall_time_ms"], color="#1f77b4")
-    for bar, row in zip(bars, frame.itertuples(), strict=True):
-        queries = f"{row.queries:,} {'query' if row.queries == 1 else 'queries'}"
+    rungs = zip(
+        frame["wall_time_ms"].tolist(),
+        frame["x_fastest"].tolist(),
+        frame["queries"].tolist(),
+        strict=True,
+    )
+    for bar, (ms, ratio, count) in zip(bars, rungs, strict=True):
+        queries = f"{count:,} {'query' if count == 1 else 'queries'}"
         time_ax.text(
             bar.get_width(),
             bar.get_y() + bar.get_height() / 2,
-            f"  {_ms(float(row.wall_time_ms))} · ×{row.x_fastest:.1f} · {queries}",
+            f"  {_ms(float(ms))} · ×{ratio:.1f} · {queries}",
             va="center",
             fontsize=_FONT["note"],
         )
