@@ -44,6 +44,19 @@ def _csv(rows):
     return out.getvalue()
 
 
+def _line_row(line):
+    """One CSV row read from an OrderLine instance and its relations."""
+    order = line.order
+    return (
+        order.pk,
+        order.created_at.date().isoformat(),
+        order.customer.name,
+        line.listing.product.title,
+        line.quantity,
+        line.unit_price,
+    )
+
+
 def export_values_streamed():
     rows = OrderLine.objects.order_by("id").values(
         "order_id",
@@ -78,48 +91,18 @@ def export_only():
         )
         .order_by("id")
     )
-    return _csv(
-        (
-            line.order_id,
-            line.order.created_at.date().isoformat(),
-            line.order.customer.name,
-            line.listing.product.title,
-            line.quantity,
-            line.unit_price,
-        )
-        for line in lines
-    )
+    return _csv(_line_row(line) for line in lines)
 
 
 def export_objects():
     """The exercise's naive export: one query, every column of five tables."""
     lines = OrderLine.objects.select_related("order__customer", "listing__product").order_by("id")
-    return _csv(
-        (
-            line.order.pk,
-            line.order.created_at.date().isoformat(),
-            line.order.customer.name,
-            line.listing.product.title,
-            line.quantity,
-            line.unit_price,
-        )
-        for line in lines
-    )
+    return _csv(_line_row(line) for line in lines)
 
 
 def export_product_per_line():
     lines = OrderLine.objects.select_related("order__customer").order_by("id")
-    return _csv(
-        (
-            line.order_id,
-            line.order.created_at.date().isoformat(),
-            line.order.customer.name,
-            line.listing.product.title,
-            line.quantity,
-            line.unit_price,
-        )
-        for line in lines
-    )
+    return _csv(_line_row(line) for line in lines)
 
 
 def export_unformatted_dates():
