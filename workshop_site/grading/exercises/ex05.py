@@ -88,11 +88,11 @@ EXERCISES = [
         expects="a list of Shipment rows (the page's `shipments(orders)`), one per paid order",
         rows=Rows("paid orders", lambda: Order.objects.filter(status=Order.Status.PAID).count()),
         checks=(
-            Result(),
+            Result(ordered=True),  # the page lists them newest first
             Scaling(),
             Budget(
                 queries=2,
-                advice=(
+                fix=(
                     "Two queries are enough: the orders with their customer and address "
                     "(JOINs), then the lines with their listing, product and brand (one "
                     "`Prefetch` whose queryset joins them)."
@@ -125,9 +125,10 @@ EXERCISES = [
             Scaling(),
             Budget(
                 queries=1,
-                advice=(
-                    "One query is enough: the address is a JOIN, and the database can count "
-                    "each customer's orders and reviews in the same query (`annotate`)."
+                advice="One query is enough: the counts must come with the customers' own query.",
+                fix=(
+                    "The address is a JOIN (`select_related`), and the database counts each "
+                    "customer's orders and reviews in the same query (`annotate`)."
                 ),
             ),
         ),

@@ -42,6 +42,12 @@ def catalogue_page(products: Iterable[Product]) -> list[str]:
     return Template(CATALOGUE_TEMPLATE).render(Context({"products": products})).splitlines()
 
 
+def _empty_fields(expected: object, got: object) -> bool:
+    """Does the page show an empty link or brand (what the template makes of a dict)?"""
+    lines = got if isinstance(got, list) else []
+    return any('href=""' in str(line) or str(line).rstrip().endswith("· </li>") for line in lines)
+
+
 EXERCISES = [
     Exercise(
         id="06.1",
@@ -57,10 +63,14 @@ EXERCISES = [
             MemoryRatio(
                 at_most=3,
                 advice=(
-                    "The export writes 6 values per line, and loads a model instance per "
-                    "line, order, customer, listing and product, each product with its "
-                    "kilobytes of description. `values_list(...)` (or `values(...)`) "
-                    'follows foreign keys with `__`: `"order__customer__name"`.'
+                    "Look at the SQL's column list: what does each row bring, for the 6 "
+                    "values a line of the CSV writes?"
+                ),
+                fix=(
+                    "An export needs 6 values per line, not a model instance per line, "
+                    "order, customer, listing and product (each product with its kilobytes "
+                    "of description): `values_list(...)` (or `values(...)`) follows foreign "
+                    'keys with `__`: `"order__customer__name"`.'
                 ),
             ),
         ),
@@ -85,19 +95,20 @@ EXERCISES = [
         checks=(
             Result(
                 advice=(
-                    "Empty links or brand names? `values()` gives dicts: a dict has no "
+                    "Empty links or brand names: a dict from `values()` has no "
                     "`get_absolute_url` and no `brand.name`, and the template renders "
-                    "what it cannot find as nothing. Keep model instances: `only(...)`."
-                )
+                    "what it cannot find as nothing."
+                ),
+                fix="Keep model instances: `only(...)`.",
+                advice_when=_empty_fields,
             ),
             Scaling(),
             Budget(queries=1),
             Shape(
                 not_selected=("shop_product.description",),
-                advice=(
-                    "The page shows the title, the link (`get_absolute_url` reads `slug`) "
-                    "and the brand's name: `only(...)` those, or `defer` the description."
-                ),
+                advice="The page shows the title, the link (`get_absolute_url` reads "
+                "`slug`) and the brand's name.",
+                fix="`only(...)` those, or `defer` the description.",
             ),
         ),
         hints=(
