@@ -1,6 +1,7 @@
 """docs/reference.md: every snippet runs, in order, against the seeded shop, and does what
 its comments say (the query counts are checked); its TestCase classes pass, and fail
-when the code they pin regresses."""
+when the code they pin regresses; every lesson links to it (its navigation cell, written
+by ``make course``)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ import re
 import unittest
 from pathlib import Path
 
+import nbformat
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from workshop_site import course
 
 REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "reference.md"
 FENCE = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
@@ -113,3 +118,10 @@ def test_its_tests_fail_when_the_pages_regress(seeded, tmp_path, monkeypatch):
         result = _run_its_tests(namespace, must_pass=False)
     failed = sorted(test.id().rsplit(".", 1)[-1] for test, _ in result.failures + result.errors)
     assert failed == ["test_product_list", "test_the_history_does_not_grow_with_the_orders"]
+
+
+@pytest.mark.parametrize("lesson", course.lessons(), ids=lambda lesson: lesson.number)
+def test_every_lesson_links_to_the_reference(lesson):
+    notebook = nbformat.read(lesson.path, as_version=4)
+    prose = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert f"]({course.REFERENCE_LINK})" in prose, f"{lesson.path.name} does not link the reference"

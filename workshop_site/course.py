@@ -67,6 +67,8 @@ TIMINGS = ROOT / "docs" / "notebook-timings.json"
 START, END = "<!-- course:start -->", "<!-- course:end -->"
 SECTIONS_START, SECTIONS_END = "<!-- sections:start -->", "<!-- sections:end -->"
 NAV_TAG = "navigation"
+#: The one-page reference, as a lesson notebook links it.
+REFERENCE_LINK = "../docs/reference.md"
 #: A lesson's file: its number ("03", or "09a" for an episode), then its topic.
 _NAME = re.compile(r"^(?P<number>\d\d)(?P<episode>[a-z]?)_\w+\.ipynb$")
 
@@ -314,7 +316,8 @@ def sections_text(root: Path = ROOT) -> str:
 
 
 def navigation(index: int, all_lessons: Sequence[Lesson]) -> str:
-    """The last cell of lesson ``index``: previous · index · exercises · next."""
+    """The last cell of lesson ``index``: previous · index · exercises · the one-page
+    reference (docs/reference.md, linked from every lesson) · next."""
     lesson = all_lessons[index]
     parts = []
     if index > 0:
@@ -323,6 +326,7 @@ def navigation(index: int, all_lessons: Sequence[Lesson]) -> str:
     parts.append("[Course index](../README.md#the-course)")
     if lesson.exercises:
         parts.append(f"[Exercises](../exercises/{lesson.exercises.name})")
+    parts.append(f"[Reference]({REFERENCE_LINK})")
     if index + 1 < len(all_lessons):
         after = all_lessons[index + 1]
         parts.append(f"[{after.number} · {after.title}]({after.path.name}) →")
