@@ -1,7 +1,7 @@
 """Notebook 06's claims, checked in its kernel right after the cell that computes them,
 and its activities' right and wrong answers (see tests/claims/__init__.py)."""
 
-from claims import Answers, Claim
+from claims import AT_END, Answers, Claim
 
 #: Run once, after the first cell: helpers the checks below use.
 SETUP = """
@@ -10,6 +10,9 @@ def _rung(name, column):
 """
 
 CLAIMS = {
+    AT_END: [
+        Claim("the shop's 1,000 products", "Product.objects.count() == 1000"),
+    ],
     "weight": [
         Claim(
             "The description is marketing text of several kilobytes",
