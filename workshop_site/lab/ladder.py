@@ -15,6 +15,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from workshop_site.lab.measure import compare
@@ -89,38 +90,24 @@ def plot_ladder(frame: pd.DataFrame, *, title: str, rows: str = "products") -> F
     names = [str(name) for name in frame["variant"]]
     places = list(range(len(frame)))[::-1]  # the first rung on top
     time_ax = axes[0][0]
-    bars = time_ax.barh(places, frame["wall_time_ms"], color="#1f77b4")
-    rungs = zip(
-        frame["wall_time_ms"].tolist(),
-        frame["x_fastest"].tolist(),
-        frame["queries"].tolist(),
-        strict=True,
-    )
-    for bar, (ms, ratio, count) in zip(bars, rungs, strict=True):
-        queries = f"{count:,} {'query' if count == 1 else 'queries'}"
-        time_ax.text(
-            bar.get_width(),
-            bar.get_y() + bar.get_height() / 2,
-            f"  {_ms(float(ms))} · ×{ratio:.1f} · {queries}",
-            va="center",
-            fontsize=_FONT["note"],
+    notes = [
+        f"{_ms(float(ms))} · ×{ratio:.1f} · {count:,} {'query' if count == 1 else 'queries'}"
+        for ms, ratio, count in zip(
+            frame["wall_time_ms"].tolist(),
+            frame["x_fastest"].tolist(),
+            frame["queries"].tolist(),
+            strict=True,
         )
-    time_ax.set_xlim(right=float(frame["wall_time_ms"].max()) * 1.9)  # room for the labels
+    ]
+    _bars(time_ax, places, frame["wall_time_ms"].tolist(), notes, colour="#1f77b4", room=1.9)
     time_ax.set_xlabel("wall time (ms)", fontsize=_FONT["label"])
     time_ax.set_title("Time (× the fastest, queries)", fontsize=_FONT["title"])
     if with_memory:
         memory_ax = axes[0][1]
-        megabytes = frame["peak_memory_kb"] / 1000
-        bars = memory_ax.barh(places, megabytes, color="#ff7f0e")
-        for bar, kb in zip(bars, frame["peak_memory_kb"], strict=True):
-            memory_ax.text(
-                bar.get_width(),
-                bar.get_y() + bar.get_height() / 2,
-                f"  {_size(float(kb))}",
-                va="center",
-                fontsize=_FONT["note"],
-            )
-        memory_ax.set_xlim(right=float(megabytes.max()) * 1.4)
+        kilobytes = frame["peak_memory_kb"].tolist()
+        megabytes = [kb / 1000 for kb in kilobytes]
+        notes = [_size(float(kb)) for kb in kilobytes]
+        _bars(memory_ax, places, megabytes, notes, colour="#ff7f0e", room=1.4)
         memory_ax.set_xlabel("peak memory (MB)", fontsize=_FONT["label"])
         memory_ax.set_title("Peak memory", fontsize=_FONT["title"])
     for ax in axes[0]:
@@ -129,3 +116,19 @@ def plot_ladder(frame: pd.DataFrame, *, title: str, rows: str = "products") -> F
     fig.suptitle(f"{title}: {sizes[0]:,} {rows}, one run", fontsize=_FONT["title"])
     plt.close(fig)  # shown through the returned figure only, not twice
     return fig
+
+
+def _bars(
+    ax: Axes, places: list[int], values: list[float], notes: list[str], *, colour: str, room: float
+) -> None:
+    """Horizontal bars, each with its note at its end; ``room``: the x limit as a multiple
+    of the longest bar, so the notes fit."""
+    for bar, note in zip(ax.barh(places, values, color=colour), notes, strict=True):
+        ax.text(
+            bar.get_width(),
+            bar.get_y() + bar.get_height() / 2,
+            f"  {note}",
+            va="center",
+            fontsize=_FONT["note"],
+        )
+    ax.set_xlim(right=max(values) * room)
