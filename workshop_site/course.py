@@ -173,7 +173,8 @@ def _sections(raw: object, path: Path) -> tuple[Section, ...]:
 
 
 #: The most a lesson notebook holds: cells (navigation included), words of prose (every
-#: markdown cell's, split on whitespace), and teaching minutes per "your turn" activity.
+#: markdown cell's but the generated navigation's, split on whitespace), and teaching
+#: minutes per "your turn" activity.
 MAX_CELLS, MAX_WORDS, MINUTES_PER_ACTIVITY = 45, 1_500, 15
 
 
@@ -210,7 +211,12 @@ class Shape:
 def shape(lesson: Lesson) -> Shape:
     """The cells, prose words and activities of ``lesson``'s notebook."""
     notebook = nbformat.read(lesson.path, as_version=4)
-    prose = " ".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    # The navigation cell is generated (make course), links not prose: its words don't count.
+    prose = " ".join(
+        c.source
+        for c in notebook.cells
+        if c.cell_type == "markdown" and NAV_TAG not in c.get("metadata", {}).get("tags", [])
+    )
     return Shape(
         number=lesson.number,
         cells=len(notebook.cells),

@@ -30,8 +30,8 @@ _EXPORTS: dict[str, str] = {
     "plot": "plots",
     "plot_memory": "memory_plot",
     # the ladder: one page loaded several ways, at one size, in one run (lesson 06)
-    "ladder": "ladder",
-    "plot_ladder": "ladder",
+    "ladder": "loading_ladder",
+    "plot_ladder": "loading_ladder",
     # a simulated network round trip per query
     "latency": "network_delay",
     # probes: the measures lab.compare and the grader share

@@ -1,4 +1,4 @@
-"""lab.ladder and lab.plot_ladder (workshop_site/lab/ladder.py): one size, one run, a
+"""lab.ladder and lab.plot_ladder (workshop_site/lab/loading_ladder.py): one size, one run, a
 "× the fastest" column, and a chart whose bars are in the ladder's order."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from workshop_site.lab.ladder import LADDER_COLUMNS, plot_ladder, times_the_fastest
+from workshop_site.lab.loading_ladder import LADDER_COLUMNS, plot_ladder, times_the_fastest
 
 
 def test_times_the_fastest_divides_by_the_smallest():
