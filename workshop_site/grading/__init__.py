@@ -27,6 +27,7 @@ from workshop_site.grading.kinds import (
     Stage,
     TellsNaiveFromFixed,
     Updates,
+    WorstPage,
     register,
     registered_kinds,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "Stage",
     "TellsNaiveFromFixed",
     "Updates",
+    "WorstPage",
     "Verdict",
     "check",
     "exercises",

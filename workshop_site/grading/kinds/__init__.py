@@ -11,7 +11,8 @@ module; the base (:class:`Check`, :class:`Outcome`, :class:`Stage`, :func:`regis
 - :mod:`.plans`: a query's plan with the learner's index (``IndexServes``);
 - :mod:`.traffic`: a route replayed under traffic (``FixesRoute``);
 - :mod:`.partners`: calls to the shop's partners (``FallsBackInTime``, ``CassetteTest``);
-- :mod:`.learner_tests`: a learner's test (``TellsNaiveFromFixed``).
+- :mod:`.learner_tests`: a learner's test (``TellsNaiveFromFixed``);
+- :mod:`.pages`: a diagnosis of the shop's pages, the worst and its cause (``WorstPage``).
 """
 
 from workshop_site.grading.kinds.base import (
@@ -23,6 +24,7 @@ from workshop_site.grading.kinds.base import (
     registered_kinds,
 )
 from workshop_site.grading.kinds.learner_tests import TellsNaiveFromFixed
+from workshop_site.grading.kinds.pages import WorstPage
 from workshop_site.grading.kinds.partners import CassetteTest, FallsBackInTime
 from workshop_site.grading.kinds.plans import IndexServes
 from workshop_site.grading.kinds.queries import Budget, Scaling, Shape, Updates
@@ -46,6 +48,7 @@ __all__ = [
     "Stage",
     "TellsNaiveFromFixed",
     "Updates",
+    "WorstPage",
     "failure_label",
     "registered_kinds",
     "register",
