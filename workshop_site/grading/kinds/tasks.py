@@ -44,7 +44,7 @@ class Offloaded:
     enqueued_before_commit: list[TaskResult]
     enqueued: list[TaskResult]  # after the commit's callbacks ran
     expected: tuple[tuple[Any, ...], dict[str, Any]]  # the arguments the task should get
-    ran: list[str]  # what each enqueued task returned, run as the worker runs it
+    ran: list[str]  # what each enqueued ``task`` returned (or raised), run as a worker would
     partner_calls_by_tasks: int
 
 
@@ -107,7 +107,7 @@ class OffloadsToTask(Check):
             before_commit = list(enqueued)
             for callback in callbacks:  # the commit
                 callback()
-            ran = [str(result.task.call(*result.args, **result.kwargs)) for result in enqueued]
+            ran = [_run_as_a_worker(result) for result in enqueued if self._mine(result)]
         return Offloaded(
             seconds=seconds,
             partner_calls_in_request=in_request,
@@ -117,6 +117,9 @@ class OffloadsToTask(Check):
             ran=ran,
             partner_calls_by_tasks=len(service.hits(self.partner)) - in_request,
         )
+
+    def _mine(self, result: TaskResult) -> bool:
+        return bool(result.task.module_path == self.task.module_path)
 
     def _judge(self, seen: Offloaded) -> Outcome:
         name = self.task.name
@@ -132,7 +135,7 @@ class OffloadsToTask(Check):
                 "before the new row is committed, or for a row that is then rolled back. "
                 "Enqueue it in `transaction.on_commit(...)`."
             )
-        mine = [r for r in seen.enqueued if r.task.module_path == self.task.module_path]
+        mine = [result for result in seen.enqueued if self._mine(result)]
         if not mine:
             others = ", ".join(sorted({result.task.name for result in seen.enqueued}))
             return self.fail(
@@ -149,6 +152,8 @@ class OffloadsToTask(Check):
                 f"`{name}` was enqueued with {_arguments(result.args, result.kwargs)}; "
                 f"expected {_arguments(args, kwargs)}"
             )
+        if seen.ran[0].startswith(_RAISED):
+            return self.fail(f"run as the worker runs it, `{name}` {seen.ran[0]}")
         if not seen.partner_calls_by_tasks:
             return self.fail(
                 f"run as the worker runs it, `{name}` did not reach the {self.partner} partner"
@@ -159,6 +164,18 @@ class OffloadsToTask(Check):
             f"`{name}` enqueued after the commit with {_arguments(args, kwargs)}",
             f"the worker ran it: the partner's answer {show(seen.ran[0])}",
         )
+
+
+_RAISED = "raised "
+
+
+def _run_as_a_worker(result: TaskResult) -> str:
+    """What the task returns, run with the arguments it was enqueued with; or what it raised
+    (a worker records a failed task, it does not stop)."""
+    try:
+        return str(result.task.call(*result.args, **result.kwargs))
+    except Exception as exc:
+        return f"{_RAISED}{type(exc).__name__}: {exc}"
 
 
 def _arguments(args: Any, kwargs: Any) -> str:
