@@ -54,6 +54,7 @@ EXERCISES = [
         id="07.1",
         title="A test that catches the N+1 in a brand's range",
         rows=Rows("products", lambda: Product.objects.count()),
+        read_only=False,  # a test builds its own rows (rolled back with the rest)
         checks=(
             TellsNaiveFromFixed(
                 naive=brand_range_naive,
@@ -79,6 +80,7 @@ EXERCISES = [
         id="07.2",
         title="A test that forbids the packing list's lazy loads",
         rows=Rows("order lines", lambda: OrderLine.objects.count()),
+        read_only=False,  # a test may build its own rows (rolled back with the rest)
         checks=(
             TellsNaiveFromFixed(
                 naive=packing_list_naive,
