@@ -276,8 +276,9 @@ class MockedCallTest(Check):
             if reached:
                 return self.fail(
                     f"your test let {reached} request(s) reach the {self.partner} partner: "
-                    "a test with a mock makes no network call. Patch the call where the "
-                    "code looks it up, around the call of the function under test."
+                    "a test with a mock makes no network call",
+                    fix="Patch the call where the code looks it up, around the call of the "
+                    "function under test.",
                 )
             if right.problem is not None:
                 return self.fail(
@@ -288,9 +289,9 @@ class MockedCallTest(Check):
                 run = _measure(attempt, lambda f=function: test(_named(f, self.name)))
                 if run.problem is None:
                     return self.fail(
-                        f"your test still passes when `{self.name}` {what}: check how the "
-                        "mock was called (`assert_called_once_with`), and what the function "
-                        "returned"
+                        f"your test still passes when `{self.name}` {what}",
+                        fix="Check how the mock was called (`assert_called_once_with`), and "
+                        "what the function returned.",
                     )
                 if "AssertionError" not in run.problem.message:
                     return self.fail(

@@ -84,8 +84,8 @@ class PinsPageWithRecord(Check):
             inspect.signature(test).bind(Path("record.perf.yml"))
         except TypeError:
             return self.fail(
-                "your test must take the record file as its one argument: "
-                "`def test_…(record_file):`, and record into `path=str(record_file)`"
+                "your test must take the record file as its one argument",
+                fix="`def test_…(record_file):`, and record into `path=str(record_file)`",
             )
         except ValueError:  # no signature to read: let the call decide
             pass
@@ -114,7 +114,9 @@ class PinsPageWithRecord(Check):
         if regressed.problem is None:
             return self.fail(
                 f"your test still passes with {change}: a record that lets a new query "
-                "through pins nothing. Is `PERF_REC` set to `overwrite` in it?"
+                "through pins nothing",
+                fix="Leave `PERF_REC` alone in the test: in `overwrite` mode a record never "
+                "fails, and a new record name each run compares with nothing.",
             )
         if "AssertionError" not in regressed.problem.message:
             return self.fail(
@@ -132,20 +134,21 @@ class PinsPageWithRecord(Check):
     def _recorded(self, record: Path) -> Outcome | None:
         if not record.exists():
             return self.fail(
-                "your test wrote no record into the file it was given: "
-                "`django_perf_rec.record(record_name=..., path=str(record_file))`"
+                "your test wrote no record into the file it was given",
+                fix="`django_perf_rec.record(record_name=..., path=str(record_file))`",
             )
         found = recorded_queries(record)
         queries = [sql for fingerprints in found.values() for sql in fingerprints]
         if not queries:
             return self.fail(
-                f"the record holds no query ({', '.join(found) or 'no record name'}): request "
-                f'the page inside the `with` block — `reverse("{self.url_name}", ...)`'
+                f"the record holds no query ({', '.join(found) or 'no record name'})",
+                fix=f'Request the page inside the `with` block: `reverse("{self.url_name}", ...)`.',
             )
         if not any(self.marker in sql for sql in queries):
             return self.fail(
-                f"the record holds {len(queries)} queries, none with `{self.marker}`: request "
-                f'the page `reverse("{self.url_name}", ...)` inside the `with` block'
+                f"the record holds {len(queries)} queries, none with `{self.marker}`: "
+                "it records another page",
+                fix=f'Request `reverse("{self.url_name}", ...)` inside the `with` block.',
             )
         return None
 

@@ -126,14 +126,14 @@ class OffloadsToTask(Check):
         if seen.partner_calls_in_request:
             return self.fail(
                 f"your view still calls the {self.partner} partner itself: the response "
-                f"waited {seen.seconds:.2f} s for it (the partner takes {self.delay:g} s). "
-                f"Enqueue `{name}` instead of calling the partner."
+                f"waited {seen.seconds:.2f} s for it (the partner takes {self.delay:g} s)",
+                fix=f"Enqueue `{name}` instead of calling the partner.",
             )
         if seen.enqueued_before_commit:
             return self.fail(
                 "your view enqueues the task inside the transaction: a worker could run it "
-                "before the new row is committed, or for a row that is then rolled back. "
-                "Enqueue it in `transaction.on_commit(...)`."
+                "before the new row is committed, or for a row that is then rolled back",
+                fix="Enqueue it in `transaction.on_commit(...)`.",
             )
         mine = [result for result in seen.enqueued if self._mine(result)]
         if not mine:
