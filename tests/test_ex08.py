@@ -182,6 +182,7 @@ def test_another_task_is_named():
 def test_a_thread_is_no_task():
     def post_review(request, slug):
         review = _save_review(request, slug)
+
         def event():
             with contextlib.suppress(client.PartnerUnavailable):  # the check is over by then
                 client.crm_event("review.posted", review=review.pk)

@@ -14,8 +14,6 @@ from workshop_site.external.client import FLAT_SHIPPING, ShippingQuote
 from workshop_site.grading.exercises.ex08 import POSTCODE
 from workshop_site.grading.grader import grade
 from workshop_site.grading.kinds.partners import change_recorded_answers
-from workshop_site.grading.references.ref08 import shipping_quote
-from workshop_site.grading.references.ref08 import test_shipping_quote as shipping_quote_test
 
 # The references, from the solutions notebook (one source); renamed so pytest does not
 # collect the reference test as one of ours.

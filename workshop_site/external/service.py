@@ -166,7 +166,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the client gave up waiting (its timeout)
         return status
 
-
     def _trickle(self, data: bytes, seconds: float) -> None:
         """One byte every ``seconds``; all at once if the service stops meanwhile."""
         self.wfile.flush()

@@ -90,11 +90,14 @@ class PoolRun:
 
 
 class _PoolServer(WSGIServer):
-    """A WSGI server whose requests are served by a fixed pool of worker threads."""
+    """A WSGI server whose requests are served by a fixed pool of worker threads
+    (``workers``, a class attribute: ``make_server`` builds the server from its class)."""
 
-    def __init__(self, address: tuple[str, int], handler: Any, *, workers: int) -> None:
+    workers = 1
+
+    def __init__(self, address: tuple[str, int], handler: Any) -> None:
         super().__init__(address, handler)
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="worker")
+        self.pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="worker")
 
     def process_request(self, request: Any, client_address: Any) -> None:
         self.pool.submit(self._serve, request, client_address)
@@ -153,11 +156,12 @@ def worker_pool(
         raise ValueError("workers and clients must be at least 1")
     began = time.perf_counter()
     taken: dict[str, float] = {}
-    server = make_server(
+    pool: type[_PoolServer] = type("_Pool", (_PoolServer,), {"workers": workers})
+    server: _PoolServer = make_server(
         "127.0.0.1",
         0,
         _app(page, began, taken),
-        server_class=lambda address, handler: _PoolServer(address, handler, workers=workers),
+        server_class=pool,
         handler_class=_QuietHandler,
     )
     url = f"http://127.0.0.1:{server.server_port}"

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -286,7 +287,7 @@ class MockedCallTest(Check):
                     f"{right.problem.message.splitlines()[0]}"
                 )
             for what, function in self.wrong:
-                run = _measure(attempt, lambda f=function: test(_named(f, self.name)))
+                run = _measure(attempt, partial(test, _named(function, self.name)))
                 if run.problem is None:
                     return self.fail(
                         f"your test still passes when `{self.name}` {what}",

@@ -41,18 +41,18 @@ class Offloaded:
 
     seconds: float  # the view's own time
     partner_calls_in_request: int
-    enqueued_before_commit: list[TaskResult]
-    enqueued: list[TaskResult]  # after the commit's callbacks ran
+    enqueued_before_commit: list[TaskResult[Any, Any]]
+    enqueued: list[TaskResult[Any, Any]]  # after the commit's callbacks ran
     expected: tuple[tuple[Any, ...], dict[str, Any]]  # the arguments the task should get
     ran: list[str]  # what each enqueued ``task`` returned (or raised), run as a worker would
     partner_calls_by_tasks: int
 
 
 @contextmanager
-def _enqueued() -> Iterator[list[TaskResult]]:
-    found: list[TaskResult] = []
+def _enqueued() -> Iterator[list[TaskResult[Any, Any]]]:
+    found: list[TaskResult[Any, Any]] = []
 
-    def seen(sender: Any, *, task_result: TaskResult, **kwargs: Any) -> None:
+    def seen(sender: Any, *, task_result: TaskResult[Any, Any], **kwargs: Any) -> None:
         found.append(task_result)
 
     task_enqueued.connect(seen, weak=False)
@@ -72,7 +72,7 @@ class OffloadsToTask(Check):
     partner takes to answer.
     """
 
-    task: Task
+    task: Task[Any, Any]
     partner: str
     call: Callable[[Callable[..., Any]], tuple[tuple[Any, ...], dict[str, Any]]]
     delay: float = 0.5
@@ -118,7 +118,7 @@ class OffloadsToTask(Check):
             partner_calls_by_tasks=len(service.hits(self.partner)) - in_request,
         )
 
-    def _mine(self, result: TaskResult) -> bool:
+    def _mine(self, result: TaskResult[Any, Any]) -> bool:
         return bool(result.task.module_path == self.task.module_path)
 
     def _judge(self, seen: Offloaded) -> Outcome:
@@ -169,7 +169,7 @@ class OffloadsToTask(Check):
 _RAISED = "raised "
 
 
-def _run_as_a_worker(result: TaskResult) -> str:
+def _run_as_a_worker(result: TaskResult[Any, Any]) -> str:
     """What the task returns, run with the arguments it was enqueued with; or what it raised
     (a worker records a failed task, it does not stop)."""
     try:
