@@ -362,3 +362,11 @@ def test_lesson_07_section_4_pasted_does_not_pass_07_3():
             Client().get(reverse("shop:product_list"))
 
     assert not graded("07.3", test_as_in_the_lesson).passed
+
+
+def test_the_record_stub_is_not_written_yet():
+    def test_category_page_record(record_file):
+        raise NotImplementedError("write your answer here")
+
+    verdict = graded("07.3", test_category_page_record)
+    assert (verdict.status, verdict.kind) == ("todo", "todo"), repr(verdict)

@@ -210,3 +210,15 @@ def test_the_lessons_checkout_pasted_does_not_pass():
         return JsonResponse({"review": review.pk}, status=201)
 
     assert not grade("08.4", post_review, progress=False).passed
+
+
+def test_the_stubs_are_not_written_yet():
+    def test_recommendations(recommendations):
+        raise NotImplementedError("write your answer here")
+
+    def post_review(request, slug):
+        raise NotImplementedError("write your answer here")
+
+    for exercise, stub in (("08.3", test_recommendations), ("08.4", post_review)):
+        verdict = grade(exercise, stub, progress=False)
+        assert (verdict.status, verdict.kind) == ("todo", "todo"), repr(verdict)
