@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 import corpus_lesson03 as n_plus_one
+import corpus_lesson07 as pinning
 import django
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
@@ -43,7 +44,6 @@ from django.test import Client
 from django.urls import reverse
 
 from workshop_site.grading.exercises import ex05
-from workshop_site.grading.exercises import ex07 as pinning
 from workshop_site.lab.capture import QueryLog, queries
 from workshop_site.lab.inspector import Finding, Fix, diagnose
 from workshop_site.lessons import composing, prefetch, template_costs

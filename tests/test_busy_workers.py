@@ -1,4 +1,4 @@
-"""lab/worker_pool.py: a few workers, a few clients, a partner that hangs (lesson 08)."""
+"""lab/busy_workers.py (`lab.worker_pool`): a few workers, a few clients, a hanging partner."""
 
 from __future__ import annotations
 
