@@ -34,6 +34,7 @@ from typing import Any
 import corpus_lesson03 as n_plus_one
 import corpus_lesson04 as prefetch
 import corpus_lesson05 as composing
+import corpus_lesson07 as pinning
 import django
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
@@ -45,7 +46,6 @@ from django.test import Client
 from django.urls import reverse
 
 from workshop_site.grading.exercises import ex05
-from workshop_site.grading.exercises import ex07 as pinning
 from workshop_site.lab.capture import QueryLog, queries
 from workshop_site.lab.inspector import Finding, Fix, diagnose
 from workshop_site.lessons import template_costs

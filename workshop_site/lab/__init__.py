@@ -86,6 +86,7 @@ _EXPORTS: dict[str, str] = {
     # external calls: the partners on a local port, and a task queue's worker (notebook 08)
     "partners": "local_partners",
     "task_worker": "task_queue",
+    "worker_pool": "busy_workers",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -10,9 +10,12 @@ module; the base (:class:`Check`, :class:`Outcome`, :class:`Stage`, :func:`regis
 - :mod:`.resources`: peak memory (``MemoryRatio``, ``MemoryFlat``);
 - :mod:`.plans`: a query's plan with the learner's index (``IndexServes``);
 - :mod:`.traffic`: a route replayed under traffic (``FixesRoute``);
-- :mod:`.partners`: calls to the shop's partners (``FallsBackInTime``, ``CassetteTest``);
+- :mod:`.partners`: calls to the shop's partners (``FallsBackInTime``, ``CassetteTest``,
+  ``MockedCallTest``);
+- :mod:`.tasks`: work moved out of a request into a task (``OffloadsToTask``);
 - :mod:`.learner_tests`: a learner's test (``TellsNaiveFromFixed``);
-- :mod:`.pages`: a diagnosis of the shop's pages, the worst and its cause (``WorstPage``).
+- :mod:`.pages`: a diagnosis of the shop's pages, the worst and its cause (``WorstPage``);
+- :mod:`.records`: a learner's django-perf-rec record of a page (``PinsPageWithRecord``).
 """
 
 from workshop_site.grading.kinds.base import (
@@ -25,11 +28,13 @@ from workshop_site.grading.kinds.base import (
 )
 from workshop_site.grading.kinds.learner_tests import TellsNaiveFromFixed
 from workshop_site.grading.kinds.pages import WorstPage
-from workshop_site.grading.kinds.partners import CassetteTest, FallsBackInTime
+from workshop_site.grading.kinds.partners import CassetteTest, FallsBackInTime, MockedCallTest
 from workshop_site.grading.kinds.plans import IndexServes
 from workshop_site.grading.kinds.queries import Budget, Scaling, Shape, Updates
+from workshop_site.grading.kinds.records import PinsPageWithRecord
 from workshop_site.grading.kinds.resources import MemoryFlat, MemoryRatio
 from workshop_site.grading.kinds.results import Result
+from workshop_site.grading.kinds.tasks import OffloadsToTask
 from workshop_site.grading.kinds.traffic import FixesRoute
 
 __all__ = [
@@ -41,7 +46,10 @@ __all__ = [
     "IndexServes",
     "MemoryFlat",
     "MemoryRatio",
+    "MockedCallTest",
+    "OffloadsToTask",
     "Outcome",
+    "PinsPageWithRecord",
     "Result",
     "Scaling",
     "Shape",
