@@ -41,8 +41,6 @@ NOT_YET_REWRITTEN: dict[str, tuple[int, int, int]] = {
     "06": (42, 996, 0),
     "07": (26, 1_386, 0),
     "08": (50, 2_295, 0),
-    "09": (80, 2_801, 0),
-    "10": (29, 908, 0),
 }
 
 LESSONS = course.lessons()
