@@ -54,3 +54,15 @@ def test_09a_1_the_lessons_cell_pasted_does_not_pass():
 
 def test_09a_1_explains_a_value_that_is_no_index():
     fails("09a.1", lambda: ["product", "created_at"], "index-serves", "expected a `models.Index")
+
+
+def test_the_old_09_ids_are_retired_naming_the_episode_exercise_that_replaced_them():
+    from workshop_site.grading.registry import all_exercises
+    from workshop_site.grading.renamed import RETIRED, current_id
+
+    declared = all_exercises()
+    for old in ("09.1", "09.2", "09.3", "09.4"):
+        assert current_id(old) == old
+        assert old not in declared
+        replacement = RETIRED[old].removeprefix("replaced by ").split(",")[0]
+        assert replacement in declared, RETIRED[old]

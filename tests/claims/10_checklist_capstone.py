@@ -14,7 +14,7 @@ CLAIMS = {
     "alerting": [
         Claim(
             "fires on a bad release and stays quiet\nbefore it",
-            "deployed == 150 and rang > deployed and quiet_before",
+            "deployed == 100 and rang > deployed and quiet_before",
             show="deployed, rang, quiet_before",
         ),
     ],
