@@ -32,9 +32,10 @@ EXERCISES = [
             Result(),
             MemoryFlat(
                 at_most=2.0,
-                advice="Stream the reviews: `.iterator(chunk_size=500)`, or batches of 500 by "
-                'primary key (`filter(pk__gt=last).order_by("pk")[:500]`). `.iterator()` '
-                "alone reads 2,000 rows at a time: most of the table here.",
+                advice="How many reviews does your loop hold at once? `.iterator()` alone "
+                "reads 2,000 rows at a time: most of the table here.",
+                fix="Stream the reviews: `.iterator(chunk_size=500)`, or batches of 500 by "
+                'primary key (`filter(pk__gt=last).order_by("pk")[:500]`).',
             ),
         ),
         hints=(
