@@ -19,7 +19,8 @@ NEWEST = 10
 
 def latest_reviews() -> models.QuerySet:
     """A product's newest reviews (the product of the first review: one that has some)."""
-    product = Review.objects.order_by("pk").values_list("product_id", flat=True).first()
+    first = Review.objects.order_by("pk").first()
+    product = first.product_id if first is not None else 0
     return Review.objects.filter(product_id=product).order_by("-created_at")[:NEWEST]
 
 
