@@ -16,8 +16,8 @@ from exercise_asserts import fails, passes
 
 from workshop_site.external import client
 from workshop_site.grading import grade
-from workshop_site.grading.exercises import ex10
 from workshop_site.grading.references import ref10
+from workshop_site.lab import capstone
 from workshop_site.lab.capstone import NOT_ANSWERED
 from workshop_site.perf_testing import assert_queries_flat
 from workshop_site.shop import dashboard
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.usefixtures("grading_sandbox")
 
 def orders_to_ship_half_fixed():
     """The JOIN for the customer and the address, the lines still one order at a time."""
-    orders = ex10.to_ship_queryset().select_related("customer__address")
+    orders = capstone.to_ship_queryset().select_related("customer__address")
     return [
         dashboard.OrderToShip(
             order_id=o.pk,
@@ -47,7 +47,7 @@ def orders_to_ship_half_fixed():
 
 
 def orders_to_ship_prefetch_everything():
-    orders = ex10.to_ship_queryset().prefetch_related("customer__address", "lines")
+    orders = capstone.to_ship_queryset().prefetch_related("customer__address", "lines")
     return [
         dashboard.OrderToShip(
             order_id=o.pk,

@@ -32,7 +32,7 @@ def test_nothing_is_ticked_before_the_learner_answers():
     assert blank.answered == 0
     text = blank.markdown()
     assert "☑" not in text.split("Answers:")[0]
-    assert text.count("not answered yet") == 10
+    assert text.count("— not answered yet") == 10
     assert self_assessment({}).answered == 0
 
 
