@@ -35,7 +35,7 @@ from workshop_site.lab.job_memory import memory_vs_rows
 from workshop_site.lab.order_growth import grow_orders
 from workshop_site.lab.probes import best_time, rolled_back
 from workshop_site.lab.query_plans import INDEX_ORDER, SEARCH, plan, read_plan
-from workshop_site.lab.write_costs import write_costs
+from workshop_site.lab.bulk_writes import write_costs
 from workshop_site.seed import REFERENCE_NOW
 from workshop_site.shop.models import Customer, Listing, Order, Product
 

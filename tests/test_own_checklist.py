@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from workshop_site.lab.self_assessment import ANSWERS, ITEMS, self_assessment
+from workshop_site.lab.own_checklist import ANSWERS, ITEMS, self_assessment
 
 TALK_CHECKLIST = [
     "I monitor the latency of my app in production",
