@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Q
 
 from workshop_site.lab import template_costs as template_tools
+from workshop_site.lab.bulk_writes import write_costs
 from workshop_site.lab.capture import queries
 from workshop_site.lab.index_costs import compare_indexes, insert_costs, time_vs_rows
 from workshop_site.lab.indexes import (
@@ -35,7 +36,6 @@ from workshop_site.lab.job_memory import memory_vs_rows
 from workshop_site.lab.order_growth import grow_orders
 from workshop_site.lab.probes import best_time, rolled_back
 from workshop_site.lab.query_plans import INDEX_ORDER, SEARCH, plan, read_plan
-from workshop_site.lab.bulk_writes import write_costs
 from workshop_site.seed import REFERENCE_NOW
 from workshop_site.shop.models import Customer, Listing, Order, Product
 
