@@ -24,13 +24,8 @@ from django.test.utils import CaptureQueriesContext
 
 from workshop_site.external.client import FLAT_SHIPPING, ShippingQuote
 from workshop_site.grading.exercises.ex05 import shipments
-from workshop_site.grading.exercises.ex09 import (
-    RESTOCK_BELOW,
-    RESTOCK_UNITS,
-    invoice_line,
-    pending_page,
-    render_orders,
-)
+from workshop_site.grading.exercises.ex09b import review_line
+from workshop_site.grading.exercises.ex09d import customer_page, render_customers
 from workshop_site.shop import dashboard, views
 from workshop_site.shop.factories import add_orders, make_customer
 from workshop_site.shop.models import (
@@ -175,34 +170,37 @@ def shipping_quote_test_live(cassette: Path, record_mode: str = "none") -> None:
     assert client.shipping_quote("69001") != FLAT_SHIPPING
 
 
-def queue_index_on_status() -> models.Index:
-    return models.Index(fields=["status"], name="order_status_idx")
+def reviews_index_on_product() -> models.Index:
+    """The foreign key's own shape: finds the product's reviews, then sorts them."""
+    return models.Index(fields=["product"], name="review_product_idx")
 
 
-def export_orders_naive() -> tuple[int, str]:
+def export_reviews_naive() -> tuple[int, str]:
     digest = hashlib.sha256()
     count = 0
-    for order in Order.objects.order_by("pk"):
-        digest.update(invoice_line(order).encode())
+    for review in Review.objects.order_by("pk"):
+        digest.update(review_line(review).encode())
         count += 1
     return count, digest.hexdigest()
 
 
-def restock_naive() -> int:
-    count = 0
-    for listing in Listing.objects.filter(is_active=True, stock__lt=RESTOCK_BELOW):
-        listing.stock += RESTOCK_UNITS
+def return_to_stock_naive() -> int:
+    changed = set()
+    for line in OrderLine.objects.filter(order__status="cancelled"):
+        listing = Listing.objects.get(pk=line.listing_id)
+        listing.stock += line.quantity
         listing.save()
-        count += 1
-    return count
+        changed.add(listing.pk)
+    return len(changed)
 
 
-def pending_orders_page_naive() -> str:
-    return render_orders(pending_page())
+def customers_page_naive() -> str:
+    return render_customers(customer_page())
 
 
-def dashboard_index_on_created() -> models.Index:
-    return models.Index(fields=["created_at"], name="order_created_idx")
+def dashboard_index_on_active() -> models.Index:
+    """The equality column alone: the low listings are found, then sorted."""
+    return models.Index(fields=["is_active"], name="listing_active_idx")
 
 
 def test_dashboard_status_only(get_dashboard: Callable[[], Any]) -> None:
@@ -231,12 +229,12 @@ NAIVE: dict[str, Callable[..., Any]] = {
     "07.2": test_review_lines_without_fetch_mode,
     "08.1": shipping_quote_naive,
     "08.2": shipping_quote_test_live,
-    "09.1": queue_index_on_status,
-    "09.2": export_orders_naive,
-    "09.3": restock_naive,
-    "09.4": pending_orders_page_naive,
+    "09a.1": reviews_index_on_product,
+    "09b.1": export_reviews_naive,
+    "09c.1": return_to_stock_naive,
+    "09d.1": customers_page_naive,
     "10.1": dashboard.orders_to_ship,
-    "10.2": dashboard_index_on_created,
+    "10.2": dashboard_index_on_active,
     "10.3": dashboard.low_stock,
     "10.4": dashboard.carrier_status,
     "10.5": test_dashboard_status_only,

@@ -21,7 +21,7 @@ from workshop_site.lab.visitors import MIX as SHOP_MIX
 from workshop_site.lab.visitors import plan as plan_traffic
 from workshop_site.lab.visitors import traffic
 from workshop_site.shop import dashboard
-from workshop_site.shop.models import Order
+from workshop_site.shop.models import Listing
 from workshop_site.shop.views_dashboard import dashboard_view
 
 #: Customers in the seeded test database (see conftest.py's ``seeded``).
@@ -112,10 +112,11 @@ def test_a_stub_panel_is_replaced_by_the_shops_own_and_named(seeded):
 def test_apply_index_creates_the_learners_index_once(seeded):
     assert capstone.apply_index(_stub) == "no index yet: the index exercise is not written"
     first = capstone.apply_index(ref10.dashboard_index)
-    assert first.startswith("index order_status_created_idx created on shop_order")
-    assert "order_status_created_idx" in table_indexes(Order)
-    assert capstone.apply_index(ref10.dashboard_index).endswith("is already on shop_order")
-    assert plan(capstone.to_ship_queryset()).index_used("shop_order") == "order_status_created_idx"
+    assert first.startswith("index listing_active_stock_idx created on shop_listing")
+    assert "listing_active_stock_idx" in table_indexes(Listing)
+    assert capstone.apply_index(ref10.dashboard_index).endswith("is already on shop_listing")
+    found = plan(capstone.low_stock_queryset())
+    assert found.index_used("shop_listing") == "listing_active_stock_idx"
 
 
 # -- the route in the traffic, before and after -------------------------------------------

@@ -228,10 +228,15 @@ def test_every_solutions_notebook_has_its_exercises_twin():
     assert set(planned(ROOT)) == {ROOT / "exercises" / exercises_name(p.name) for p in SOLUTIONS}
 
 
+def _number(path: Path) -> str:
+    """``03`` for ``03_n_plus_one_solutions.ipynb``, ``09a`` for an episode's."""
+    return path.name.split("_", 1)[0]
+
+
 def test_solutions_and_declarations_match():
     in_notebooks: dict[str, str] = {}
     for path in SOLUTIONS:
-        lesson = path.name[:2]
+        lesson = _number(path)
         for exercise_id in checked_ids(nbformat.read(path, as_version=4)):
             assert exercise_id.startswith(f"{lesson}."), f"{path.name} checks {exercise_id}"
             assert exercise_id not in in_notebooks, f"{exercise_id} is checked twice"
@@ -244,10 +249,10 @@ def test_solutions_and_declarations_match():
 def test_lessons_and_exercises_link_up():
     """Each solutions notebook belongs to a lesson notebook that links to its exercises;
     each exercises link in a lesson points at a generated notebook."""
-    lessons = {p.name[:2]: p for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    lessons = {_number(p): p for p in (ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb")}
     for solution in SOLUTIONS:
-        lesson = lessons.get(solution.name[:2])
-        assert lesson is not None, f"{solution.name}: no lesson notebook {solution.name[:2]}_*"
+        lesson = lessons.get(_number(solution))
+        assert lesson is not None, f"{solution.name}: no lesson notebook {_number(solution)}_*"
         link = f"../exercises/{exercises_name(solution.name)}"
         assert link in lesson.read_text(encoding="utf-8"), f"{lesson.name} never links {link}"
     for lesson in lessons.values():

@@ -36,8 +36,6 @@ NOT_YET_REWRITTEN: dict[str, tuple[int, int, int]] = {
     "00": (13, 730, 0),
     "01": (24, 668, 0),
     "02": (36, 1_315, 0),
-    "09": (80, 2_801, 0),
-    "10": (29, 908, 0),
 }
 
 LESSONS = course.lessons()

@@ -1,6 +1,9 @@
-"""Every claim notebook 09 makes, on the functions the notebook calls.
+"""Lesson 09's episodes (09a-09d): their examples (tests/corpus_lesson09*.py, the cells as
+typed) on the tooling they call, at sizes the notebook runs do not reach, and on both
+databases (``make test-postgres``). The notebooks' own figures are checked in their
+kernels (tests/claims/09*.py).
 
-The notebook prints its figures live; these tests pin what its prose says about them: the
+These tests pin what the prose says about them: the
 plans (read from SQLite's and PostgreSQL's own words), the query counts, which answers
 agree, what grows with the rows and what stays flat. Timings are only compared with each
 other, measured in the same test, where the notebook's claim has a wide margin.
@@ -10,13 +13,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import corpus_lesson09a as indexes
+import corpus_lesson09b as long_jobs
+import corpus_lesson09c as work
+import corpus_lesson09d as templates
 import pytest
 from django.db import connection
 from django.db.models import Q
 
 from workshop_site.lab import template_costs as template_tools
+from workshop_site.lab.bulk_writes import write_costs
 from workshop_site.lab.capture import queries
-from workshop_site.lab.index_costs import compare_indexes, time_vs_rows
+from workshop_site.lab.index_costs import compare_indexes, insert_costs, time_vs_rows
 from workshop_site.lab.indexes import (
     index_on,
     index_sql,
@@ -28,11 +36,8 @@ from workshop_site.lab.job_memory import memory_vs_rows
 from workshop_site.lab.order_growth import grow_orders
 from workshop_site.lab.probes import best_time, rolled_back
 from workshop_site.lab.query_plans import INDEX_ORDER, SEARCH, plan, read_plan
-from workshop_site.lessons import in_database as work
-from workshop_site.lessons import indexes, long_jobs
-from workshop_site.lessons import template_costs as templates
 from workshop_site.seed import REFERENCE_NOW
-from workshop_site.shop.models import Customer, Listing, Order
+from workshop_site.shop.models import Customer, Listing, Order, Product
 
 #: Customers in the seeded test database (see conftest.py's ``seeded``).
 SEED_SIZE = 200
@@ -126,6 +131,63 @@ def test_read_plan_names_the_vendors_it_reads():
 def test_only_the_primary_key_and_the_foreign_key_are_indexed(seeded):
     columns = table_indexes(Order).values()
     assert sorted(map(tuple, columns)) == [("customer_id",), ("id",)]
+
+
+def test_a_unique_field_has_its_index_and_postgresql_a_like_twin(seeded):
+    found = table_indexes(Product)
+    slug = [name for name, columns in found.items() if columns == ["slug"]]
+    if connection.vendor == "postgresql":
+        assert len(slug) == 2
+        assert any(name.endswith("_like") for name in slug)
+    else:
+        assert len(slug) == 1
+    assert ["brand_id"] in found.values()
+
+
+def test_insert_costs_times_each_set_and_leaves_the_table_as_it_was(seeded):
+    before = Order.objects.count()
+
+    def copy_orders():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO shop_order (customer_id, status, created_at)"
+                " SELECT customer_id, status, created_at FROM shop_order LIMIT 200"
+            )
+
+    frame = insert_costs(
+        {"none": [], "queue": [indexes.QUEUE_INDEX]},
+        insert=copy_orders,
+        repeat=2,
+        progress=False,
+    )
+    assert list(frame["variant"]) == ["none", "queue"]
+    assert list(frame["indexes"]) == [0, 1]
+    assert frame["× none"].iloc[0] == 1.0
+    assert (frame["ms"] > 0).all()
+    assert Order.objects.count() == before
+    assert "order_status_created_idx" not in table_indexes(Order)
+
+
+def test_write_costs_counts_each_ways_statements_and_rolls_back(seeded):
+    before = Order.objects.count()
+    customer = Customer.objects.order_by("id").first()
+
+    def new_orders():
+        return [
+            Order(customer=customer, status="pending", created_at=REFERENCE_NOW) for _ in range(30)
+        ]
+
+    frame = write_costs(
+        {
+            "save": lambda orders: [order.save() for order in orders],
+            "bulk": lambda orders: Order.objects.bulk_create(orders, batch_size=10),
+        },
+        rows=new_orders,
+        progress=False,
+    )
+    assert frame.set_index("method")["queries"].to_dict() == {"save": 30, "bulk": 3}
+    assert list(frame["rows"]) == [30, 30]
+    assert Order.objects.count() == before
 
 
 @pytest.mark.slow

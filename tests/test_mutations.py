@@ -19,6 +19,8 @@ from naive_answers import NAIVE
 
 from workshop_site.grading import grade
 from workshop_site.grading.exercises import ex05
+from workshop_site.grading.exercises.ex09b import review_line
+from workshop_site.grading.exercises.ex09d import render_customers
 from workshop_site.grading.references import ref05
 from workshop_site.grading.registry import all_exercises, get
 from workshop_site.lab.inspector import mode
@@ -109,7 +111,41 @@ MUTANTS: list[tuple[str, str, Callable[[], Any]]] = [
     ("05.1", "order dropped (by id)", _orders_to_ship(("id",))),
     ("05.2", "distinct dropped", lambda: _support(Count("orders"), Count("reviews"))),
     ("06.1", "order reversed", lambda: _reversed_export()),
+    ("09b.1", "order reversed", lambda: _export_reviews("-pk")),
+    ("09c.1", "filter changed (pending, not cancelled)", lambda: _return_to_stock("pending")),
+    (
+        "09d.1",
+        "slice changed",
+        lambda: render_customers(
+            Customer.objects.order_by("id")[:29]
+            .select_related("address")
+            .prefetch_related("orders")
+        ),
+    ),
 ]
+
+
+def _export_reviews(order: str) -> tuple[int, str]:
+    import hashlib
+
+    from workshop_site.shop.models import Review
+
+    digest = hashlib.sha256()
+    count = 0
+    for review in Review.objects.order_by(order).iterator(chunk_size=500):
+        digest.update(review_line(review).encode())
+        count += 1
+    return count, digest.hexdigest()
+
+
+def _return_to_stock(status: str) -> int:
+    from django.db.models import Exists, F, OuterRef, Subquery, Sum
+
+    from workshop_site.shop.models import Listing, OrderLine
+
+    lines = OrderLine.objects.filter(listing=OuterRef("pk"), order__status=status)
+    units = lines.values("listing").annotate(units=Sum("quantity")).values("units")
+    return Listing.objects.filter(Exists(lines)).update(stock=F("stock") + Subquery(units))
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
 SOLUTION_TAG = "solution"
 STUB = f'raise NotImplementedError("{STUB_MESSAGE}")'
-_CHECK = re.compile(r"""\blab\.check\(\s*["'](\d\d\.\d+)["']""")
+_CHECK = re.compile(r"""\blab\.check\(\s*["'](\d\d[a-z]?\.\d+)["']""")
 
 
 class MarkerError(ValueError):

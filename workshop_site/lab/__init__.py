@@ -51,7 +51,9 @@ _EXPORTS: dict[str, str] = {
     "table_indexes": "indexes",
     "compare_indexes": "index_costs",
     "time_vs_rows": "index_costs",
+    "insert_costs": "index_costs",
     "memory_vs_rows": "job_memory",
+    "write_costs": "bulk_writes",
     # the columns a query selects (lesson 06)
     "selected_columns": "select_list",
     "columns_of": "select_list",
@@ -83,6 +85,8 @@ _EXPORTS: dict[str, str] = {
     "alerts": "alert_rules",
     "serving": "deploys",
     "bad_deploy": "deploys",
+    # the talk's checklist, for the learner's own application (lesson 10)
+    "self_assessment": "own_checklist",
     # external calls: the partners on a local port, and a task queue's worker (notebook 08)
     "partners": "local_partners",
     "task_worker": "task_queue",

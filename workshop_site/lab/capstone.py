@@ -26,7 +26,7 @@ from workshop_site.lab.indexes import create_index, table_indexes
 from workshop_site.lab.visitors import MIX as SHOP_MIX
 from workshop_site.shop import dashboard
 from workshop_site.shop.dashboard import CarrierStatus
-from workshop_site.shop.models import Order
+from workshop_site.shop.models import Listing, Order
 from workshop_site.shop.views_dashboard import dashboard_view
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "fixed_view",
     "offline_carrier",
     "route_figures",
+    "low_stock_queryset",
     "to_ship_queryset",
 ]
 
@@ -58,6 +59,14 @@ def to_ship_queryset() -> QuerySet[Order]:
     return Order.objects.filter(status=Order.Status.PAID).order_by("created_at")[
         : dashboard.TO_SHIP
     ]
+
+
+def low_stock_queryset() -> QuerySet[Listing]:
+    """The query the low-stock panel starts from, without its joins (its plan is what an
+    index changes: a filter and an ordering on the same column, ``stock``)."""
+    return Listing.objects.filter(is_active=True, stock__lt=dashboard.LOW_STOCK_BELOW).order_by(
+        "stock", "id"
+    )[: dashboard.LOW_STOCK]
 
 
 def offline_carrier() -> CarrierStatus:
@@ -118,9 +127,9 @@ def fixed_view(
     return Assembled(view, notes)
 
 
-def apply_index(declare: Callable[[], models.Index], *, model: type[models.Model] = Order) -> str:
-    """Create the index ``declare()`` returns on this kernel's database (once); what
-    happened, in words. A stub is reported, not raised."""
+def apply_index(declare: Callable[[], models.Index], *, model: type[models.Model] = Listing) -> str:
+    """Create the index ``declare()`` returns (10.2's: on the listings) on this kernel's
+    database, once; what happened, in words. A stub is reported, not raised."""
     try:
         index = declare()
     except NotImplementedError:

@@ -1,6 +1,6 @@
 """What an index changes, measured: each query's plan and best time without an index and
 with each candidate, at one table size (:func:`compare_indexes`) or as the table grows
-(:func:`time_vs_rows`).
+(:func:`time_vs_rows`); and what indexes cost on inserts (:func:`insert_costs`).
 
 The queries and the indexes are the lesson's, passed in: a query is a function that runs
 one query (``lambda: list(queue())``), an index a ``models.Index``. An index must never
@@ -9,6 +9,7 @@ change an answer: each row says whether the result is the one found without it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from typing import Any
@@ -22,7 +23,7 @@ from workshop_site.lab.probes import best_time
 from workshop_site.lab.query_plans import sent_plan
 from workshop_site.shop.models import Order
 
-__all__ = ["compare_indexes", "time_vs_rows"]
+__all__ = ["compare_indexes", "insert_costs", "time_vs_rows"]
 
 
 def compare_indexes(
@@ -75,3 +76,54 @@ def _timed(size: int, variant: str, query: Callable[[], Any], expected: Any) -> 
         "plan": sent_plan(query).words(),
         "same_result": query() == expected,
     }
+
+
+def insert_costs(
+    index_sets: dict[str, Sequence[models.Index]],
+    *,
+    insert: Callable[[], Any],
+    model: type[models.Model] = Order,
+    repeat: int = 5,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """What indexes cost on writes: ``insert()`` timed with each set of indexes on
+    ``model``'s table (label → the indexes created first; ``[]`` for none).
+
+    Each set's indexes are created once, then ``insert()`` runs ``repeat`` times, each
+    run rolled back (the table is the same for every run and every set), and the best run
+    is kept: the one least disturbed by the rest of the machine. One row per set:
+    ``variant``, ``indexes`` (how many created), ``ms`` (best run) and ``× none``
+    (against the first set).
+    """
+    from contextlib import ExitStack
+
+    from tqdm.auto import tqdm
+
+    from workshop_site.lab.probes import rolled_back
+
+    best: dict[str, float] = {}
+    for label, found in tqdm(
+        index_sets.items(), desc="index sets", unit="set", disable=not progress
+    ):
+        with ExitStack() as stack:
+            for index in found:
+                stack.enter_context(index_on(model, index))
+            runs = []
+            for _ in range(repeat):
+                with rolled_back():
+                    began = time.perf_counter()
+                    insert()
+                    runs.append(time.perf_counter() - began)
+        best[label] = min(runs)
+    first = next(iter(best.values()))
+    return pd.DataFrame(
+        [
+            {
+                "variant": label,
+                "indexes": len(index_sets[label]),
+                "ms": seconds * 1000,
+                "× none": seconds / first,
+            }
+            for label, seconds in best.items()
+        ]
+    )

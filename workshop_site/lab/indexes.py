@@ -88,13 +88,16 @@ def index_on(model: type[models.Model], index: models.Index) -> Iterator[models.
 
 
 def table_indexes(model: type[models.Model]) -> dict[str, list[str]]:
-    """The indexes on ``model``'s table now: name → columns (primary key included)."""
+    """The indexes on ``model``'s table now, read from the database's schema: name →
+    columns. The primary key and unique constraints are included: the database keeps an
+    index behind each (SQLite names an unnamed one ``__unnamed_constraint_N__``); so are
+    PostgreSQL's ``..._like`` twins of indexed text columns."""
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
     return {
         name: list(info["columns"])
         for name, info in sorted(constraints.items())
-        if info["index"] or info["primary_key"]
+        if info["index"] or info["primary_key"] or info["unique"]
     }
 
 

@@ -25,8 +25,8 @@ from workshop_site.grading.kinds import (
 from workshop_site.lab.capstone import (
     NOT_ANSWERED,
     dashboard_page,
+    low_stock_queryset,
     offline_carrier,
-    to_ship_queryset,
 )
 from workshop_site.shop.dashboard import (
     LOW_STOCK,
@@ -84,17 +84,19 @@ EXERCISES = [
     ),
     Exercise(
         id="10.2",
-        title="An index for the orders to ship",
+        title="An index for the low-stock panel",
         returns=models.Index,
         expects='a models.Index(fields=[...], name="...")',
-        rows=Rows("paid orders", lambda: Order.objects.filter(status=Order.Status.PAID).count()),
-        checks=(IndexServes(model=Order, query=to_ship_queryset),),
+        rows=Rows("low-stock listings", _low_shown),
+        checks=(IndexServes(model=Listing, query=low_stock_queryset),),
         hints=(
-            "Read the plan of `capstone.to_ship_queryset()`: which column is filtered, which "
-            "one orders the rows?",
-            "Lesson 09's queue had the same shape, with another status.",
-            'The filtered column first, then the ordering one: `models.Index(fields=["status",'
-            ' "created_at"], name=...)`, or a partial index on `created_at` for paid orders.',
+            "Read the plan of `capstone.low_stock_queryset()`: which columns are filtered, "
+            "and how; which one orders the rows?",
+            "`stock` is both the range (`stock < 3`) and the ordering: an index whose "
+            "entries are sorted by stock gives the low ones first, already in order.",
+            "The equality first, then the range and ordering column: `models.Index(fields="
+            '["is_active", "stock"], name="listing_active_stock_idx")`; `fields=["stock"]` '
+            "alone, or a partial index with `condition=Q(is_active=True)`, serve it too.",
         ),
     ),
     Exercise(

@@ -1,9 +1,7 @@
-"""Lesson 09, indexes: the back office's shipping queue, and the indexes the lesson tries.
-
-The queue's query (``queue()``, the 20 oldest pending orders) is exercise 09.1's data too,
-so it lives with that exercise (``workshop_site.grading.exercises.ex09``) until lesson
-09's episodes type it in their cells. Creating, timing and reading the plans of indexes
-is tooling: ``workshop_site.lab.indexes``, ``lab.index_costs`` and ``lab.query_plans``.
+"""Lesson 09a's cells, as the tests use them: the shipping queue and the indexes the
+episode tries (notebooks/09a_indexes.ipynb types the same; its claims are checked in its
+own kernel by tests/claims/09a_indexes.py). Creating, timing and reading the plans of
+indexes is tooling: ``workshop_site.lab.indexes``, ``lab.index_costs``, ``lab.query_plans``.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from workshop_site.grading.exercises.ex09 import QUEUE, queue
 from workshop_site.shop.models import Order
 
 __all__ = [
@@ -28,6 +25,15 @@ __all__ = [
     "oldest_pending",
     "queue",
 ]
+
+#: Orders the shipping team takes from the queue at a time.
+QUEUE = 20
+
+
+def queue() -> models.QuerySet[Order]:
+    """The oldest pending orders: a filter on ``status``, an order on ``created_at``."""
+    return Order.objects.filter(status=Order.Status.PENDING).order_by("created_at")[:QUEUE]
+
 
 #: The index for the queue: rows with the same status sit together, in date order.
 QUEUE_INDEX = models.Index(fields=["status", "created_at"], name="order_status_created_idx")

@@ -1,4 +1,5 @@
-"""Lesson 09, long jobs: memory while reading every order, and writing many rows.
+"""Lesson 09b's cells, as the tests use them: memory while reading every order, and
+writing many rows (notebooks/09b_long_jobs.ipynb types the same).
 
 The job: a nightly export of every order as one invoice line each, fed to a digest (it
 stands for a file being written or an API being fed). Three ways to read the orders:
@@ -15,8 +16,7 @@ stands for a file being written or an API being fed). Three ways to read the ord
 The writes: :func:`write_costs` creates, then updates, the same orders with ``save()`` in
 a loop, ``bulk_create``/``bulk_update`` at several batch sizes, and one ``update()``.
 
-The line each order becomes (``invoice_line``) is exercise 09.2's data too: it lives with
-that exercise. Measuring the jobs' memory as the table grows is tooling
+Measuring the jobs' memory as the table grows is tooling
 (``workshop_site.lab.job_memory``).
 """
 
@@ -30,7 +30,6 @@ from datetime import timedelta
 import pandas as pd
 from tqdm.auto import tqdm
 
-from workshop_site.grading.exercises.ex09 import invoice_line
 from workshop_site.lab.capture import queries
 from workshop_site.lab.probes import rolled_back
 from workshop_site.seed import REFERENCE_NOW
@@ -44,6 +43,12 @@ __all__ = [
     "invoice_line",
     "write_costs",
 ]
+
+
+def invoice_line(order: Order) -> str:
+    """One order as a line of the nightly export."""
+    return f"{order.pk};{order.customer_id};{order.created_at:%Y-%m-%d};{order.status}\n"
+
 
 #: Rows per chunk or batch: large enough that the query count stays small.
 BATCH = 1_000

@@ -1,4 +1,5 @@
-"""Lesson 09, work in the database: let SQL count, add up, update and test for existence.
+"""Lesson 09c's cells, as the tests use them (notebooks/09c_in_database.ipynb): let SQL
+count, add up, update and test for existence.
 
 Each example comes as a Python version (rows travel to Python, which does the work) and
 a database version (one query returns the answer). Both return the same value, so
@@ -14,7 +15,6 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Subquery, Sum
 
-from workshop_site.grading.exercises.ex09 import RESTOCK_BELOW, RESTOCK_UNITS
 from workshop_site.shop.models import Customer, Listing, Order, OrderLine
 
 __all__ = [
@@ -37,6 +37,9 @@ __all__ = [
     "revenue_python",
 ]
 
+#: The restock rule: active listings with fewer than this many units get RESTOCK_UNITS more.
+RESTOCK_BELOW = 3
+RESTOCK_UNITS = 5
 _CENT = Decimal("0.01")
 _SOLD = (Order.Status.PAID, Order.Status.SHIPPED)
 
@@ -99,9 +102,6 @@ def orders_per_status() -> dict[str, int]:
 
 
 # -- F(): update in the database ---------------------------------------------------------
-
-# The restock rule (active listings with fewer than RESTOCK_BELOW units get RESTOCK_UNITS
-# more) is exercise 09.3's data too: it lives with that exercise.
 
 
 def restock_loop() -> int:
