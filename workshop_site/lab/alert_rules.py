@@ -5,6 +5,11 @@ A rule is what an APM's monitor is: a metric of the requests (``duration_ms``,
 window (``p95``, ``mean``, ``rate``...), a threshold, and how many consecutive windows must
 breach it before it fires (Prometheus' ``for:``), so one slow request does not page
 anyone. Windows are counted in requests, not minutes: simulated traffic has no clock.
+
+Requests are numbered from 0 in the data evaluated (a traffic run: its first request is
+#0), the numbering of ``lab.traffic(bad_deploy_at=150)`` and of ``TrafficRun.releases``:
+a deploy at request 150 and an alert at request 190 are 40 requests apart, whatever the
+notebook sent before.
 """
 
 from __future__ import annotations
@@ -68,7 +73,8 @@ class AlertEvaluation:
     """A rule over some traffic: the value per window and when (if ever) it fired."""
 
     rule: AlertRule
-    windows: pd.DataFrame  # window, first_seq, last_seq, release, requests, value, breach, firing
+    # window, first_request, last_request, release, requests, value, breach, firing
+    windows: pd.DataFrame
 
     @property
     def fired(self) -> bool:
@@ -76,9 +82,10 @@ class AlertEvaluation:
 
     @property
     def fired_at(self) -> int | None:
-        """The ``seq`` of the last request of the first firing window."""
+        """The number (from 0 in the data evaluated) of the last request of the first
+        firing window."""
         firing = self.windows[self.windows["firing"]]
-        return None if firing.empty else int(firing["last_seq"].iloc[0])
+        return None if firing.empty else int(firing["last_request"].iloc[0])
 
     def message(self) -> str:
         if not self.fired:
@@ -92,27 +99,47 @@ class AlertEvaluation:
         )
 
     def plot(self) -> Figure:
-        """The statistic per window against the threshold, firing windows marked."""
+        """The statistic per window as steps (one value holds for a whole window) against
+        the threshold; firing windows in red; each deploy a dotted line named in the legend,
+        which sits below the chart, clear of the data."""
         import matplotlib.pyplot as plt
 
         w = self.windows
-        fig, ax = plt.subplots(figsize=(10, 3.8))
-        ax.plot(w["last_seq"], w["value"], marker="o", color="#2c3e50", label=self.rule.stat)
+        fig, ax = plt.subplots(figsize=(9, 4))
+        if not w.empty:
+            # A window spans first_request..last_request: a step from its first request to
+            # the next window's first.
+            edges = [*w["first_request"], int(w["last_request"].iloc[-1]) + 1]
+            values = [*w["value"], float(w["value"].iloc[-1])]
+            ax.step(
+                edges, values, where="post", color="#2c3e50", label=f"{self.rule.stat} per window"
+            )
+            for row in w[w["firing"]].itertuples():
+                ax.hlines(
+                    row.value,
+                    row.first_request,
+                    row.last_request + 1,
+                    color="#c0392b",
+                    lw=4,
+                    label="firing" if row.Index == w[w["firing"]].index[0] else None,
+                )
         ax.axhline(self.rule.threshold, color="#e67e22", linestyle="--", label="threshold")
-        firing = w[w["firing"]]
-        ax.scatter(
-            firing["last_seq"], firing["value"], color="#c0392b", zorder=3, s=60, label="firing"
-        )
         for seq, release in _release_starts(w):
-            ax.axvline(seq, color="#7f8c8d", linestyle=":")
-            ax.annotate(f"deploy {release}", (seq, ax.get_ylim()[1]), fontsize=8, va="top")
+            ax.axvline(
+                seq, color="#7f8c8d", linestyle=":", label=f"deploy {release} (request {seq})"
+            )
         unit = "ms" if self.rule.metric.endswith("_ms") else self.rule.metric
+        where = self.rule.route or "all routes"
         ax.set(
-            title=f"{self.rule.name}: {self.rule.describe()}",
-            xlabel="request number (end of window)",
-            ylabel=f"{self.rule.stat} ({unit})",
+            title=f"{self.rule.name}: {self.rule.stat} of {self.rule.metric} on {where}, "
+            f"windows of {self.rule.window}",
+            xlabel="request number in the run",
+            ylabel=f"{self.rule.stat} of {unit} per window",
         )
-        ax.legend(loc="upper left", fontsize=8)
+        ax.set_ylim(bottom=0)
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=4, fontsize=8, frameon=False
+        )
         fig.tight_layout()
         plt.close(fig)
         return fig
@@ -129,13 +156,14 @@ def _release_starts(windows: pd.DataFrame) -> list[tuple[int, str]]:
     starts = windows[changes].iloc[1:]
     return [
         (int(seq), str(release))
-        for seq, release in zip(starts.first_seq, starts.release, strict=True)
+        for seq, release in zip(starts.first_request, starts.release, strict=True)
     ]
 
 
 def alert(rule: AlertRule, data: Any = None) -> AlertEvaluation:
     """Evaluate ``rule`` over ``data`` (a traffic run, records, or the whole store)."""
     log = request_log(data).sort_values("seq")
+    log = log.assign(request=range(len(log)))
     if rule.route is not None:
         log = log[log["route"] == rule.route]
     values = log["status"] >= 500 if rule.metric == "error" else log[rule.metric]
@@ -150,8 +178,8 @@ def alert(rule: AlertRule, data: Any = None) -> AlertEvaluation:
         rows.append(
             {
                 "window": index,
-                "first_seq": int(log["seq"].iloc[start]),
-                "last_seq": int(log["seq"].iloc[start + rule.window - 1]),
+                "first_request": int(log["request"].iloc[start]),
+                "last_request": int(log["request"].iloc[start + rule.window - 1]),
                 "release": log["release"].iloc[start + rule.window - 1],
                 "requests": rule.window,
                 "value": value,
@@ -159,7 +187,7 @@ def alert(rule: AlertRule, data: Any = None) -> AlertEvaluation:
                 "firing": breaches >= rule.for_windows,
             }
         )
-    columns = ["window", "first_seq", "last_seq", "release", "requests", "value"]
+    columns = ["window", "first_request", "last_request", "release", "requests", "value"]
     return AlertEvaluation(rule, pd.DataFrame(rows, columns=[*columns, "breach", "firing"]))
 
 

@@ -5,15 +5,19 @@ module; the base (:class:`Check`, :class:`Outcome`, :class:`Stage`, :func:`regis
 :mod:`.base`. The kinds are grouped by what they judge:
 
 - :mod:`.results`: what the code returns (``Result``);
+- :mod:`.answers`: what the learner found with the instruments (``Diagnosis``);
 - :mod:`.queries`: its queries: growth, budget, SQL shape, UPDATEs per row (``Scaling``,
   ``Budget``, ``Shape``, ``Updates``);
 - :mod:`.resources`: peak memory (``MemoryRatio``, ``MemoryFlat``);
 - :mod:`.plans`: a query's plan with the learner's index (``IndexServes``);
 - :mod:`.traffic`: a route replayed under traffic (``FixesRoute``);
+- :mod:`.monitoring`: reading traffic, alerting on it (``ReadsTraffic``,
+  ``CatchesBadDeploy``);
 - :mod:`.partners`: calls to the shop's partners (``FallsBackInTime``, ``CassetteTest``);
 - :mod:`.learner_tests`: a learner's test (``TellsNaiveFromFixed``).
 """
 
+from workshop_site.grading.kinds.answers import Diagnosis
 from workshop_site.grading.kinds.base import (
     Check,
     Outcome,
@@ -23,6 +27,7 @@ from workshop_site.grading.kinds.base import (
     registered_kinds,
 )
 from workshop_site.grading.kinds.learner_tests import TellsNaiveFromFixed
+from workshop_site.grading.kinds.monitoring import CatchesBadDeploy, ReadsTraffic, Traffic
 from workshop_site.grading.kinds.partners import CassetteTest, FallsBackInTime
 from workshop_site.grading.kinds.plans import IndexServes
 from workshop_site.grading.kinds.queries import Budget, Scaling, Shape, Updates
@@ -33,18 +38,22 @@ from workshop_site.grading.kinds.traffic import FixesRoute
 __all__ = [
     "Budget",
     "CassetteTest",
+    "CatchesBadDeploy",
     "Check",
+    "Diagnosis",
     "FallsBackInTime",
     "FixesRoute",
     "IndexServes",
     "MemoryFlat",
     "MemoryRatio",
     "Outcome",
+    "ReadsTraffic",
     "Result",
     "Scaling",
     "Shape",
     "Stage",
     "TellsNaiveFromFixed",
+    "Traffic",
     "Updates",
     "failure_label",
     "registered_kinds",
