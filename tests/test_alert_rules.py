@@ -112,8 +112,11 @@ def test_alert_plot_draws_steps_and_keeps_the_legend_off_the_data():
     labels = [text.get_text() for text in legend.get_texts()]
     assert "deploy v2 (request 8)" in labels
     assert not ax.texts, "no annotation inside the axes: the legend names the deploy"
-    figure.canvas.draw()
-    renderer = figure.canvas.get_renderer()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
     legend_box = legend.get_window_extent(renderer)
     axes_box = ax.get_window_extent(renderer)
     assert legend_box.y1 <= axes_box.y0, "the legend sits below the chart"
