@@ -92,10 +92,18 @@ def notebook_id(path: Path) -> str:
 @pytest.fixture
 def run_notebook(record_property):
     """``run_notebook(path)``: execute it headless in a fresh kernel (nbclient), record its
-    timings and check that no cell took more than SLOWEST_CELL_SECONDS; the run."""
+    timings and check that no cell took more than SLOWEST_CELL_SECONDS; the run. When
+    ``tests/claims/<notebook>.py`` exists, its claims are checked and its activities tried
+    in the same kernel, during the same run (see tests/claims/__init__.py)."""
+    import nbformat
+    from claims import Checker, load
 
     def run(path: Path, *, timeout: int = 180):
-        executed = execute_notebook(path, timeout=timeout, cwd=path.parent)
+        found = load(path)
+        checker = Checker(found, nbformat.read(path, as_version=4)) if found else None
+        executed = execute_notebook(path, timeout=timeout, cwd=path.parent, after_cell=checker)
+        if checker is not None:
+            checker.finish()
         index, seconds, first_line = executed.slowest
         record_property(
             "notebook_timing",

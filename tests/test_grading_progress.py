@@ -14,6 +14,7 @@ from workshop_site.grading.progress import (
     read_progress,
     record,
     summarize,
+    summarize_activities,
 )
 from workshop_site.shop.models import Customer
 
@@ -99,8 +100,10 @@ def test_summarize_says_passed_attempted_or_not_tried():
     assert by_id["01.2"].last_reason == "query count grows"
     assert by_id["01.2"].solution_seen
     assert by_id["01.3"].status == "not tried"
+    assert by_id["77.1"].status == "retired"  # in the file, not in the course
     table = repr(ProgressTable(tuple(rows)))
-    assert "1 of 4 passed, 2 attempted" in table
+    assert "1 of 3 passed, 1 attempted" in table
+    assert "— 77.1  (retired: no longer in the course; you had attempted it, 1 attempt)" in table
     assert "✅ 01.1" in table
     assert "❌ 01.2" in table
     assert "· 01.3" in table
@@ -186,3 +189,60 @@ def test_check_never_raises_whatever_the_learners_exception_holds(
     (event,) = read_events()
     assert event["status"] == "fail"
     assert "bad byte ?" in event["message"]
+
+
+def test_an_old_id_counts_for_its_new_one_and_a_retired_one_is_shown_apart(monkeypatch):
+    from workshop_site.grading import renamed
+
+    monkeypatch.setattr(renamed, "RENAMED", {"09.1": "09a.1", "09a.1": "09b.1"})
+    monkeypatch.setattr(renamed, "RETIRED", {"09.5": "merged into 09c.1"})
+    events = [
+        {"event": "check", "exercise": "09.1", "status": "fail", "reason": "wrong result"},
+        {"event": "check", "exercise": "09.1", "status": "pass"},
+        {"event": "hint", "exercise": "09.1", "number": 1},
+        {"event": "check", "exercise": "09.5", "status": "pass"},
+    ]
+    rows = {row.exercise: row for row in summarize(events, [("09b.1", "Indexes")])}
+    assert (rows["09b.1"].status, rows["09b.1"].attempts, rows["09b.1"].hints) == ("passed", 2, 1)
+    assert (rows["09.5"].status, rows["09.5"].title) == ("retired", "merged into 09c.1")
+    table = ProgressTable(tuple(rows.values()))
+    assert "1 of 1 passed" in repr(table)
+    assert "09.5  (retired: merged into 09c.1; you had passed it, 1 attempt)" in repr(table)
+    assert "Retired exercises" in table._repr_html_()
+    monkeypatch.setattr(renamed, "RENAMED", {"a": "b", "b": "a"})
+    with pytest.raises(ValueError, match="loops"):
+        renamed.current_id("a")
+
+
+def test_activities_are_counted_apart_from_the_exercises():
+    events = [
+        {"event": "activity", "exercise": "03.a", "form": "predict", "status": "todo"},
+        {"event": "activity", "exercise": "03.a", "form": "predict", "status": "fail",
+         "answer": "1", "measured": "1,001 queries"},
+        {"event": "activity", "exercise": "03.a", "form": "predict", "status": "pass"},
+        {"event": "activity", "exercise": "03.b", "form": "edit", "status": "fail"},
+        {"event": "check", "exercise": "03.1", "status": "pass"},
+    ]  # fmt: skip
+    rows = summarize(events, [("03.1", "Envelopes")])
+    assert [row.exercise for row in rows] == ["03.1"]
+    found = summarize_activities(events, [("03.a", "Predict"), ("03.b", "Join"), ("03.c", "More")])
+    assert [(a.activity, a.status, a.tries) for a in found] == [
+        ("03.a", "right", 2),
+        ("03.b", "tried", 1),
+        ("03.c", "not tried", 0),
+    ]
+    table = ProgressTable(tuple(rows), activities=tuple(found))
+    assert "1 of 1 passed, 0 attempted" in repr(table)
+    assert "Your turn (not graded): 1 of 3 activities right, 1 tried" in repr(table)
+    assert "✏️ 03.b Join: tried" in repr(table)
+    assert "Your turn (not graded)" in table._repr_html_()
+
+
+def test_lab_progress_lists_the_lessons_activities(progress_path):
+    from workshop_site.grading.progress import progress
+
+    record({"event": "activity", "exercise": "03.a", "form": "predict", "status": "pass"})
+    table = progress("03")
+    assert [a.activity for a in table.activities][:2] == ["03.a", "03.b"]
+    assert table.activities[0].status == "right"
+    assert all(a.activity.startswith("03.") for a in table.activities)

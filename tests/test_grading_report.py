@@ -138,3 +138,26 @@ def test_rerun_two_learners_notebooks(tmp_path):
     assert _line(summary, "01.1 Mailing labels").endswith(
         "1/2 passed; most common failure: query count grows with rows (1)"
     )
+
+
+def test_the_report_counts_activities_apart_and_shows_retired_exercises(tmp_path, monkeypatch):
+    from workshop_site.grading import renamed
+
+    monkeypatch.setattr(renamed, "RENAMED", {"99.1": "00.1"})
+    activity = {"event": "activity", "exercise": "03.a", "form": "predict"}
+    _write_progress(
+        tmp_path / "dana" / "progress.jsonl",
+        [_check("99.1", "pass"), _check("42.7", "fail", "wrong result"),
+         {**activity, "status": "fail"}, {**activity, "status": "pass"}],
+    )  # fmt: skip
+    _write_progress(tmp_path / "eve" / "progress.jsonl", [{**activity, "status": "fail"}])
+    report = live([str(tmp_path / "*" / "progress.jsonl")])
+    assert report.cell("dana", "00.1").status == "pass"  # recorded under its old id
+    assert report.cell("dana", "42.7") is None
+    assert [(c.learner, c.exercise) for c in report.retired] == [("dana", "42.7")]
+    assert "03.a" not in [exercise for exercise, _ in report.exercises]
+    summary = report.summary()
+    assert "Your-turn activities (not graded):" in summary
+    assert _line(summary, "  03.a").endswith("1/2 right, 2 tried")
+    assert "  dana: 1 right of 1 tried" in summary
+    assert "  dana on 42.7: no longer in the course" in summary

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from workshop_site.lab.measure import COLUMNS, _difference, compare
+from workshop_site.lab.measure import COLUMNS, compare, difference
 
 SCRIPT = r"""
 import json, os, warnings
@@ -182,4 +182,4 @@ def test_refuses_the_in_memory_test_database(db):
     ],
 )
 def test_the_difference_is_named(expected, actual, said):
-    assert _difference(expected, actual) == said
+    assert difference(expected, actual) == said

@@ -96,3 +96,14 @@ def test_the_figure_is_shown_once_by_returning_it():
 def test_a_frame_without_the_columns_is_refused():
     with pytest.raises(ValueError, match=r"columns \['queries'\] are missing"):
         plot(pd.DataFrame({"variant": ["a"], "rows": [1], "wall_time_ms": [1.0]}))
+
+
+def test_the_x_axis_names_the_rows_and_ticks_at_the_measured_sizes():
+    fig = plot(frame(), rows="listings", log=False)
+    left, right = fig.axes
+    assert left.get_xlabel() == "rows (listings in the database)"
+    assert list(left.get_xticks()) == [10, 100, 1000]
+    assert [t.get_text() for t in left.get_xticklabels()] == ["10", "100", "1,000"]
+    # Linear axes: a flat curve and a growing one cannot look parallel.
+    assert (left.get_xscale(), left.get_yscale(), right.get_yscale()) == ("linear",) * 3
+    assert left.get_ylim()[0] == 0

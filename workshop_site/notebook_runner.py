@@ -2,10 +2,16 @@
 
 Used by the test suite (every notebook runs top to bottom), by the grading report (a
 folder of learners' notebooks) and by the timing table in the README.
+
+``after_cell`` lets the caller run more code in the same kernel right after a cell, on
+the variables the notebook's cells produced: the notebook tests assert the prose's claims
+and try each "your turn" activity that way, without running the notebook twice. The
+code it runs is not added to the notebook (its outputs and timings are the notebook's).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +19,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-__all__ = ["NotebookRun", "execute_notebook", "strip_outputs", "has_outputs"]
+__all__ = ["Kernel", "NotebookRun", "execute_notebook", "strip_outputs", "has_outputs"]
 
 
 @dataclass
@@ -54,6 +60,34 @@ def _seconds(cell: nbformat.NotebookNode) -> float:
     return (parse(end.replace("Z", "+00:00")) - parse(start.replace("Z", "+00:00"))).total_seconds()
 
 
+class Kernel:
+    """The running notebook's kernel, for code run between its cells (``after_cell``)."""
+
+    def __init__(self, client: NotebookClient) -> None:
+        self._client = client
+
+    def run(self, code: str, *, cell_index: int = -1) -> str:
+        """Run ``code`` in the kernel; its printed and displayed text. Raises nbclient's
+        ``CellExecutionError`` (with the traceback) when the code raises."""
+        cell = nbformat.v4.new_code_cell(code)
+        self._client.execute_cell(cell, cell_index, store_history=False)
+        return _text(cell)
+
+
+def _text(cell: nbformat.NotebookNode) -> str:
+    parts: list[str] = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream":
+            parts.append(output.get("text", ""))
+        elif "data" in output:
+            parts.append(output["data"].get("text/plain", ""))
+    return "".join(parts)
+
+
+#: ``after_cell(index, cell, kernel)``: called after each cell ran, before the next one.
+AfterCell = Callable[[int, nbformat.NotebookNode, Kernel], None]
+
+
 def execute_notebook(
     path: Path | str,
     *,
@@ -61,6 +95,7 @@ def execute_notebook(
     cwd: Path | str | None = None,
     allow_errors: bool = False,
     kernel_name: str = "python3",
+    after_cell: AfterCell | None = None,
 ) -> NotebookRun:
     """Run the notebook at ``path`` in a fresh kernel; raise on the first error."""
     path = Path(path)
@@ -75,13 +110,32 @@ def execute_notebook(
         shutdown_kernel="graceful",
         resources={"metadata": {"path": str(cwd or path.parent)}},
     )
-    client.execute()
+    if after_cell is None:
+        client.execute()
+    else:
+        _execute_with(client, after_cell)
     timings = [
         (index, _seconds(cell), (cell.source.splitlines() or [""])[0])
         for index, cell in enumerate(notebook.cells)
         if cell.cell_type == "code"
     ]
     return NotebookRun(path=path, notebook=notebook, cell_seconds=timings)
+
+
+def _execute_with(client: NotebookClient, after_cell: AfterCell) -> None:
+    """``client.execute()``, cell by cell (nbclient's public ``setup_kernel`` and
+    ``execute_cell``), calling ``after_cell`` after each one."""
+    client.reset_execution_trackers()
+    kernel = Kernel(client)
+    with client.setup_kernel():
+        assert client.kc is not None
+        info = client.wait_for_reply(client.kc.kernel_info())
+        if info is not None and "language_info" in info["content"]:
+            client.nb.metadata["language_info"] = info["content"]["language_info"]
+        for index, cell in enumerate(client.nb.cells):
+            client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+            after_cell(index, cell, kernel)
+        client.set_widgets_metadata()
 
 
 def has_outputs(notebook: nbformat.NotebookNode) -> bool:

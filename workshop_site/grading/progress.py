@@ -11,6 +11,7 @@ reader skips what it cannot decode or parse, counts it and says so once.
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import html
 import json
@@ -23,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from workshop_site.grading.renamed import current_id, retired_note
 from workshop_site.lab.boot import require_started
 from workshop_site.lab.workspace import workspace
 
@@ -34,12 +36,18 @@ __all__ = [
     "read_progress",
     "ProgressRead",
     "ExerciseStatus",
+    "ActivityStatus",
+    "ACTIVITY_EVENT",
     "summarize",
+    "summarize_activities",
+    "declared_activities",
     "ProgressTable",
     "progress",
 ]
 
 ENV = "WORKSHOP_PROGRESS"
+#: The event a "your turn" activity records (``workshop_site.grading.activities``).
+ACTIVITY_EVENT = "activity"
 _ATTEMPTS = frozenset({"pass", "fail"})  # a stub ("todo") or an "error" is no attempt
 
 
@@ -194,7 +202,7 @@ class ExerciseStatus:
 
     exercise: str
     title: str
-    status: str  # "passed" | "attempted" | "not tried"
+    status: str  # "passed" | "attempted" | "not tried" | "retired" (no longer in the course)
     attempts: int = 0
     last_status: str = ""  # the last check's: pass, fail, todo, error
     last_reason: str = ""
@@ -208,12 +216,20 @@ def summarize(
     events: Iterable[dict[str, Any]], exercises: Iterable[tuple[str, str]]
 ) -> list[ExerciseStatus]:
     """Each exercise's status from progress ``events``; ``exercises`` are (id, title)
-    pairs in order. Ids only found in the events (an exercise since removed) come last."""
+    pairs in order. An old id counts for the id it has now (``renamed.RENAMED``); ids
+    only found in the events (an exercise since removed) come last, as ``retired``.
+    Activities ("your turn", ``event: activity``) are not exercises: see
+    :func:`summarize_activities`."""
     titles = dict(exercises)
     by_id: dict[str, list[dict[str, Any]]] = {exercise_id: [] for exercise_id in titles}
     for event in events:
-        by_id.setdefault(str(event["exercise"]), []).append(event)
-    return [_status(key, titles.get(key, ""), found) for key, found in by_id.items()]
+        if event.get("event") == ACTIVITY_EVENT:
+            continue
+        by_id.setdefault(current_id(str(event["exercise"])), []).append(event)
+    return [
+        _status(key, titles[key], found) if key in titles else _retired(key, found)
+        for key, found in by_id.items()
+    ]
 
 
 def _status(exercise_id: str, title: str, events: list[dict[str, Any]]) -> ExerciseStatus:
@@ -235,11 +251,61 @@ def _status(exercise_id: str, title: str, events: list[dict[str, Any]]) -> Exerc
     )
 
 
-_MARKS = {"passed": "✅", "attempted": "❌", "not tried": "·"}
+def _retired(exercise_id: str, events: list[dict[str, Any]]) -> ExerciseStatus:
+    """An exercise this version of the course no longer has: its attempts, kept apart."""
+    kept = _status(exercise_id, retired_note(exercise_id), events)
+    return dataclasses.replace(kept, status="retired", last_status=kept.status)
+
+
+@dataclass(frozen=True)
+class ActivityStatus:
+    """One "your turn" activity for one learner: right, tried or not tried."""
+
+    activity: str
+    title: str
+    status: str  # "right" | "tried" | "not tried"
+    tries: int = 0
+    last_answer: str = ""
+    last_measured: str = ""
+
+
+def summarize_activities(
+    events: Iterable[dict[str, Any]], activities: Iterable[tuple[str, str]]
+) -> list[ActivityStatus]:
+    """Each activity's status from progress ``events``; ``activities`` are (id, title)
+    pairs in order (an activity found only in the events comes last, untitled)."""
+    titles = dict(activities)
+    by_id: dict[str, list[dict[str, Any]]] = {activity: [] for activity in titles}
+    for event in events:
+        if event.get("event") == ACTIVITY_EVENT:
+            by_id.setdefault(str(event["exercise"]), []).append(event)
+    rows = []
+    for key, found in by_id.items():
+        tries = [e for e in found if e.get("status") in _ATTEMPTS]
+        right = any(e.get("status") == "pass" for e in tries)
+        last = tries[-1] if tries else {}
+        rows.append(
+            ActivityStatus(
+                activity=key,
+                title=titles.get(key, ""),
+                status="right" if right else "tried" if tries else "not tried",
+                tries=len(tries),
+                last_answer=str(last.get("answer", "")),
+                last_measured=str(last.get("measured", "")),
+            )
+        )
+    return rows
+
+
+_MARKS = {"passed": "✅", "attempted": "❌", "not tried": "·", "retired": "—"}
+_ACTIVITY_MARKS = {"right": "✅", "tried": "✏️", "not tried": "·"}
 
 
 def _detail(row: ExerciseStatus) -> str:
     parts = []
+    if row.status == "retired":
+        was = {"passed": "passed", "attempted": "attempted"}.get(row.last_status, "")
+        parts.append(f"retired: {row.title}" + (f"; you had {was} it" if was else ""))
     if row.attempts:
         parts.append(f"{row.attempts} attempt{'s' if row.attempts != 1 else ''}")
     if row.status == "attempted" and row.last_reason:
@@ -253,55 +319,124 @@ def _detail(row: ExerciseStatus) -> str:
 
 @dataclass(frozen=True)
 class ProgressTable:
-    """A table of exercises: passed / attempted / not tried."""
+    """A table of exercises (passed / attempted / not tried; retired ones apart) and,
+    counted separately, the lessons' "your turn" activities."""
 
     rows: tuple[ExerciseStatus, ...]
     heading: str = "Your progress"
+    activities: tuple[ActivityStatus, ...] = ()
+
+    @property
+    def current(self) -> tuple[ExerciseStatus, ...]:
+        return tuple(row for row in self.rows if row.status != "retired")
+
+    @property
+    def retired(self) -> tuple[ExerciseStatus, ...]:
+        return tuple(row for row in self.rows if row.status == "retired")
 
     def _summary(self) -> str:
-        passed = sum(row.status == "passed" for row in self.rows)
-        tried = sum(row.status == "attempted" for row in self.rows)
-        return f"{passed} of {len(self.rows)} passed, {tried} attempted"
+        rows = self.current
+        passed = sum(row.status == "passed" for row in rows)
+        tried = sum(row.status == "attempted" for row in rows)
+        return f"{passed} of {len(rows)} passed, {tried} attempted"
+
+    def _activities_summary(self) -> str:
+        right = sum(a.status == "right" for a in self.activities)
+        tried = sum(a.status == "tried" for a in self.activities)
+        return (
+            f"Your turn (not graded): {right} of {len(self.activities)} activities right, "
+            f"{tried} tried"
+        )
 
     def __repr__(self) -> str:
-        if not self.rows:
+        if not self.rows and not self.activities:
             return f"{self.heading}: no exercises yet."
-        width = max(len(row.title) for row in self.rows)
         lines = [f"{self.heading}: {self._summary()}"]
-        for row in self.rows:
+        width = max((len(row.title) for row in self.current), default=0)
+        for row in self.current:
             detail = _detail(row)
             line = f"{_MARKS[row.status]} {row.exercise:<6}{row.title:<{width}}  {row.status:<10}"
             lines.append((line + (f"  ({detail})" if detail else "")).rstrip())
+        for row in self.retired:
+            lines.append(f"{_MARKS['retired']} {row.exercise:<6}({_detail(row)})")
+        if self.activities:
+            lines.append(self._activities_summary())
+            for activity in self.activities:
+                title = f" {activity.title}" if activity.title else ""
+                lines.append(
+                    f"  {_ACTIVITY_MARKS[activity.status]} {activity.activity}{title}: "
+                    f"{activity.status}"
+                )
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        if not self.rows:
+        if not self.rows and not self.activities:
             return f"<p>{html.escape(self.heading)}: no exercises yet.</p>"
         cells = "".join(
             f"<tr><td>{_MARKS[row.status]}</td><td>{html.escape(row.exercise)}</td>"
             f"<td style='text-align:left'>{html.escape(row.title)}</td>"
             f"<td>{html.escape(row.status)}</td>"
             f"<td style='text-align:left'>{html.escape(_detail(row))}</td></tr>"
-            for row in self.rows
+            for row in self.current
         )
-        return (
+        retired = "".join(
+            f"<li>{html.escape(row.exercise)}: {html.escape(_detail(row))}</li>"
+            for row in self.retired
+        )
+        out = (
             f"<p><b>{html.escape(self.heading)}</b>: {html.escape(self._summary())}</p>"
             "<table><tr><th></th><th>exercise</th><th>title</th><th>status</th>"
             f"<th>details</th></tr>{cells}</table>"
         )
+        if retired:
+            out += "<p>Retired exercises (from an earlier version of the course):</p>"
+            out += f"<ul>{retired}</ul>"
+        if self.activities:
+            items = "".join(
+                f"<li>{_ACTIVITY_MARKS[a.status]} {html.escape(a.activity)} "
+                f"{html.escape(a.title)}: {html.escape(a.status)}</li>"
+                for a in self.activities
+            )
+            out += f"<p><b>{html.escape(self._activities_summary())}</b></p><ul>{items}</ul>"
+        return out
 
 
 def progress(lesson: str | int | None = None) -> ProgressTable:
-    """Your exercises (one lesson's, or all): passed / attempted / not tried."""
+    """Your exercises (one lesson's, or all): passed / attempted / not tried; and, apart,
+    the lessons' "your turn" activities."""
     require_started("lab.progress()")
     from workshop_site.grading.registry import all_exercises, lesson_exercises, lesson_number
 
     declared = lesson_exercises(lesson) if lesson is not None else all_exercises().values()
     pairs = [(e.id, e.title) for e in declared]
-    rows = summarize(read_events(), pairs)
+    events = read_events()
+    rows = summarize(events, pairs)
+    activities = declared_activities()
     if lesson is not None:
+        number = lesson_number(lesson)
         rows = [row for row in rows if row.exercise in dict(pairs)]
-        heading = f"Lesson {lesson_number(lesson)} exercises"
+        activities = [(a, t) for a, t in activities if _lesson_of(a) in (number, number[:2])]
+        heading = f"Lesson {number} exercises"
     else:
         heading = "Your progress"
-    return ProgressTable(tuple(rows), heading)
+    found = summarize_activities(events, activities)
+    if lesson is not None:
+        found = [a for a in found if a.activity in dict(activities)]
+    return ProgressTable(tuple(rows), heading, tuple(found))
+
+
+def _lesson_of(activity_id: str) -> str:
+    return activity_id.split(".", 1)[0]
+
+
+def declared_activities() -> list[tuple[str, str]]:
+    """Every activity the lessons' metadata declares (none when the notebooks are not
+    next to the package, as in an installed copy)."""
+    try:
+        from workshop_site.course import activities
+    except ImportError:  # pragma: no cover - nbformat missing
+        return []
+    try:
+        return [(a.id, a.title) for a in activities()]
+    except (OSError, ValueError, KeyError):
+        return []

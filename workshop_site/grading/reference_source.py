@@ -30,7 +30,13 @@ import nbformat
 
 from workshop_site.grading.notebooks import BEGIN, END
 
-__all__ = ["ReferenceError_", "module_name", "reference_module", "REFERENCES_PACKAGE"]
+__all__ = [
+    "ReferenceError_",
+    "cell_python",
+    "module_name",
+    "reference_module",
+    "REFERENCES_PACKAGE",
+]
 
 #: Where the generated modules live (a package of the grader).
 REFERENCES_PACKAGE = "workshop_site.grading.references"
@@ -66,7 +72,7 @@ class _Check:
     scope: dict[str, _Definition] = field(default_factory=dict)  # what was defined then
 
 
-def _python(source: str) -> str:
+def cell_python(source: str) -> str:
     """A cell's source as Python: IPython's magics (``%%queries``, ``!ls``) translated."""
     from IPython.core.inputtransformer2 import TransformerManager
 
@@ -136,7 +142,7 @@ def _read(notebook: nbformat.NotebookNode) -> list[_Check]:
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue
-        source = _python(cell.source)
+        source = cell_python(cell.source)
         try:
             tree = ast.parse(source)
         except SyntaxError:

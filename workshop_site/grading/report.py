@@ -31,12 +31,16 @@ import nbformat
 
 from workshop_site.grading.notebooks import checked_ids
 from workshop_site.grading.progress import (
+    ACTIVITY_EVENT,
     ENV,
+    ActivityStatus,
     ExerciseStatus,
     read_events,
     read_progress,
     summarize,
+    summarize_activities,
 )
+from workshop_site.grading.renamed import current_id
 
 __all__ = ["Cell", "Report", "rerun", "live", "learner_name"]
 
@@ -68,6 +72,10 @@ class Report:
     source: str  # "re-ran 20 notebooks in 41.2 s" / "read 20 progress files"
     exercises: list[tuple[str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # files unread, lines skipped
+    #: Each learner's "your turn" activities (not graded: counted apart from exercises).
+    activities: dict[str, list[ActivityStatus]] = field(default_factory=dict)
+    #: Exercises found in progress files that this version of the course no longer has.
+    retired: list[Cell] = field(default_factory=list)
 
     @property
     def learners(self) -> list[str]:
@@ -122,6 +130,10 @@ class Report:
         stuck = self._stuck()
         if stuck:
             lines += ["", f"Stuck ({_STUCK_ATTEMPTS}+ attempts, not passed yet):", *stuck]
+        lines += self._activities_lines()
+        if self.retired:
+            lines += ["", "Retired exercises (from an earlier version of the course):"]
+            lines += [f"  {c.learner} on {c.exercise}: {c.title}" for c in self.retired]
         if self.problems:
             lines += ["", "Files with problems (the rest of the table is complete):"]
             lines += [f"  {problem}" for problem in self.problems]
@@ -141,6 +153,27 @@ class Report:
                 marks.append(f"{_MARKS[cell.status] if cell else '-':<{w}}")
             rows.append((f"{learner:<{width}}  " + "  ".join(marks)).rstrip())
         return rows
+
+    def _activities_lines(self) -> list[str]:
+        """Per activity, how many learners got it right; per learner, right/tried."""
+        rows = [row for found in self.activities.values() for row in found]
+        if not any(row.status != "not tried" for row in rows):
+            return []
+        lines = ["", "Your-turn activities (not graded):"]
+        by_id: dict[str, list[ActivityStatus]] = {}
+        for row in rows:
+            by_id.setdefault(row.activity, []).append(row)
+        width = max(len(f"{key} {found[0].title}") for key, found in by_id.items())
+        for key, found in by_id.items():
+            right = sum(row.status == "right" for row in found)
+            tried = sum(row.status != "not tried" for row in found)
+            label = f"{key} {found[0].title}"
+            lines.append(f"  {label:<{width}}  {right}/{len(found)} right, {tried} tried")
+        for learner, found in sorted(self.activities.items()):
+            right = sum(row.status == "right" for row in found)
+            tried = sum(row.status != "not tried" for row in found)
+            lines.append(f"  {learner}: {right} right of {tried} tried")
+        return lines
 
     def _stuck(self) -> list[str]:
         return [
@@ -173,6 +206,8 @@ def _queries_text(queries: dict[str, int] | None) -> str:
 
 
 def _cell(learner: str, status: ExerciseStatus, *, expected: bool, error: str) -> Cell:
+    if status.status == "retired":
+        return Cell(learner, status.exercise, status.title, "retired", attempts=status.attempts)
     if status.status == "passed":
         state = "pass"
     elif status.status == "attempted":
@@ -209,24 +244,37 @@ def _table(
     *,
     every: Iterable[str] = (),
 ) -> Report:
+    from workshop_site.grading.registry import all_exercises
+
+    declared = all_exercises()
     ids = set(every)
     for found in events.values():
-        ids.update(str(e["exercise"]) for e in found)
+        ids.update(
+            current_id(str(e["exercise"])) for e in found if e.get("event") != ACTIVITY_EVENT
+        )
     for wanted in expected.values():
-        ids.update(wanted)
-    exercises = _titles(ids)
-    cells = []
+        ids.update(current_id(i) for i in wanted)
+    exercises = _titles(i for i in ids if i in declared)
+    cells: list[Cell] = []
+    retired: list[Cell] = []
     for learner in sorted(events.keys() | expected.keys()):
         for status in summarize(events.get(learner, []), exercises):
-            cells.append(
-                _cell(
-                    learner,
-                    status,
-                    expected=status.exercise in expected.get(learner, set()),
-                    error=errors.get(learner, ""),
-                )
+            cell = _cell(
+                learner,
+                status,
+                expected=status.exercise in expected.get(learner, set()),
+                error=errors.get(learner, ""),
             )
-    return Report(cells, source, exercises)
+            (retired if status.status == "retired" else cells).append(cell)
+    activities = _activities(events)
+    return Report(cells, source, exercises, activities=activities, retired=retired)
+
+
+def _activities(events: dict[str, list[dict[str, Any]]]) -> dict[str, list[ActivityStatus]]:
+    from workshop_site.grading.progress import declared_activities
+
+    declared = declared_activities()
+    return {learner: summarize_activities(found, declared) for learner, found in events.items()}
 
 
 def learner_name(path: Path, folder: Path) -> str:

@@ -62,6 +62,9 @@ _EXPORTS: dict[str, str] = {
     "hint": "workshop_site.grading.hints",
     "solution": "workshop_site.grading.hints",
     "progress": "workshop_site.grading.progress",
+    # "your turn": a lesson's own activities, checked on the spot (not graded)
+    "predict": "workshop_site.grading.activities",
+    "try_fix": "workshop_site.grading.activities",
     # traffic and monitoring: the shop under load (notebook 02)
     "traffic": "visitors",
     "TrafficRun": "visitors",

@@ -41,7 +41,7 @@ from workshop_site.lab.boot import DEFAULT_SEED, require_started
 from workshop_site.lab.capture import QueryLog, queries
 from workshop_site.lab.probes import frozen_heap, rolled_back, timed_runs, traced_peak
 
-__all__ = ["compare", "ResultMismatchWarning", "COLUMNS"]
+__all__ = ["compare", "difference", "evaluated", "ResultMismatchWarning", "COLUMNS"]
 
 COLUMNS = [
     "variant",
@@ -164,7 +164,7 @@ def _measure(
 ) -> tuple[Any, dict[str, Any]]:
     def run() -> tuple[Any, QueryLog]:
         with queries() as log:
-            return _evaluated(function()), log
+            return evaluated(function()), log
 
     runs = timed_runs(run, repeat=repeat, budget=budget, around=rolled_back)
     logs = [each.value[1] for each in runs]
@@ -178,7 +178,7 @@ def _measure(
     }
 
 
-def _evaluated(value: Any) -> Any:
+def evaluated(value: Any) -> Any:
     """A queryset or iterator is lazy: evaluate it, so its queries are measured too."""
     from django.db.models import QuerySet
 
@@ -190,7 +190,7 @@ def _evaluated(value: Any) -> Any:
 def _peak_memory(function: Callable[[], Any]) -> int:
     """Peak memory (bytes) allocated by one run, measured alone: tracemalloc slows code."""
     with rolled_back(), traced_peak() as peak:
-        _evaluated(function())
+        evaluated(function())
     return peak.bytes
 
 
@@ -207,10 +207,10 @@ def _check_results(
             same = _same(results[(reference, size)], results[(name, size)])
             matches.append(same)
             if not same:
-                difference = _difference(results[(reference, size)], results[(name, size)])
+                why = difference(results[(reference, size)], results[(name, size)])
                 warnings.warn(
                     f'compare(): variant "{name}" returned a different result from '
-                    f'"{reference}" at {size:,} rows ({difference}): a faster wrong answer '
+                    f'"{reference}" at {size:,} rows ({why}): a faster wrong answer '
                     "is not a fix",
                     ResultMismatchWarning,
                     stacklevel=3,
@@ -225,7 +225,8 @@ def _same(expected: Any, actual: Any) -> bool:
         return repr(expected) == repr(actual)
 
 
-def _difference(expected: Any, actual: Any) -> str:
+def difference(expected: Any, actual: Any) -> str:
+    """The first way ``actual`` differs from ``expected``, in a few words."""
     if type(expected) is not type(actual):
         return f"expected a {type(expected).__name__}, got a {type(actual).__name__}"
     if isinstance(expected, Mapping):

@@ -113,8 +113,20 @@ def _duration(ms: float) -> str:
     return f"~{_number(ms)} ms" if abs(ms) >= 1 else f"~{_number(ms * 1000)} µs"
 
 
-def plot(df: pd.DataFrame, *, time: str = "wall_time_ms", title: str | None = None) -> Figure:
-    """Queries vs rows and time vs rows, side by side, from ``lab.compare(...)``'s frame."""
+def plot(
+    df: pd.DataFrame,
+    *,
+    time: str = "wall_time_ms",
+    title: str | None = None,
+    rows: str = "customers",
+    log: bool | None = None,
+) -> Figure:
+    """Queries vs rows and time vs rows, side by side, from ``lab.compare(...)``'s frame.
+
+    ``rows`` names what the measured loop walks (``"listings"``: the sizes grow every
+    table in proportion); the x ticks are the measured sizes. ``log=False`` draws linear
+    axes, where a flat curve and a growing one cannot look parallel; ``log=True`` log
+    axes; the default picks log scales for values spanning ten times or more."""
     missing = {"variant", "rows", "queries", time} - set(df.columns)
     if missing:
         raise ValueError(
@@ -123,12 +135,12 @@ def plot(df: pd.DataFrame, *, time: str = "wall_time_ms", title: str | None = No
         )
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.2), layout="constrained")
     what = "wall time" if time == "wall_time_ms" else "database time"
-    _panel(left, df, "queries", _queries, _queries_per_row)
-    _panel(right, df, time, _duration, _duration)
+    _panel(left, df, "queries", _queries, _queries_per_row, log)
+    _panel(right, df, time, _duration, _duration, log)
     left.set(title="Queries vs rows", ylabel="queries (count)")
     right.set(title=f"{what.capitalize()} vs rows", ylabel=f"{what} (ms)")
     for ax in (left, right):
-        ax.set_xlabel("rows (customers in the database)", fontsize=_FONT["label"])
+        ax.set_xlabel(f"rows ({rows} in the database)", fontsize=_FONT["label"])
         ax.yaxis.label.set_fontsize(_FONT["label"])
         ax.title.set_fontsize(_FONT["title"])
         ax.tick_params(labelsize=_FONT["ticks"])
@@ -152,6 +164,7 @@ def _panel(
     column: str,
     unit: Callable[[float], str],
     per_row: Callable[[float], str],
+    log: bool | None = None,
 ) -> None:
     labels: list[tuple[float, float, str, Any]] = []  # (x, y, text, the line's colour)
     for name, rows in df.groupby("variant", sort=False):
@@ -161,10 +174,15 @@ def _panel(
         if len(set(x)) >= 2:
             labels.append((x[-1], y[-1], growth(x, y).describe(unit, per_row), line.get_color()))
     values = df[column]
-    if df["rows"].max() >= 10 * df["rows"].min():
+    sizes = sorted(set(df["rows"]))
+    wide_x = df["rows"].max() >= 10 * df["rows"].min()
+    if (log is None and wide_x) or log:
         ax.set_xscale("log")
         _plain_ticks(ax.xaxis)
-    if (values > 0).all() and values.max() >= 10 * values.min():
+    ax.set_xticks(sizes, [f"{size:,}" for size in sizes])  # the measured sizes, no others
+    ax.xaxis.set_minor_locator(NullLocator())
+    wide_y = (values > 0).all() and values.max() >= 10 * values.min()
+    if (log is None and wide_y) or (log and (values > 0).all()):
         ax.set_yscale("log")
         _plain_ticks(ax.yaxis)
         ax.set_ylim(top=values.max() * 8)  # room for the labels above the highest curve

@@ -1,9 +1,9 @@
-"""``lab.show_source(fn, ...)``: the code a lesson calls, shown in the notebook.
+"""``lab.show_source(fn, ...)``: the shop's own code, shown in the notebook.
 
-The lessons' examples live in the package (``workshop_site/lessons/``) so the tests can
-assert what the notebooks say about them; this shows them where the learner reads, with
-the file they come from, highlighted by Pygments (an IPython dependency). Several
-functions sit side by side when the notebook is wide enough: naive next to fixed.
+For code a learner reads but does not type: the shop's models, views and querysets (a
+lesson's examples are typed in its cells instead; see docs/lessons.md). Shown with the
+file it comes from, highlighted by Pygments (an IPython dependency). Several functions
+sit side by side when the notebook is wide enough.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class Listing:
     """One object's source: where it is defined, and the code."""
 
     name: str
-    where: str  # "lessons/n_plus_one.py:27"
+    where: str  # "shop/models.py:27"
     code: str
 
 

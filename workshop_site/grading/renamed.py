@@ -1,0 +1,34 @@
+"""Exercise ids that changed between versions of the course, and those retired.
+
+A learner's progress file keeps the ids of the day it was written. When an exercise moves
+(lesson 09 becoming episodes: ``09.1`` → ``09a.1``), add ``"09.1": "09a.1"`` to
+:data:`RENAMED`: the old attempts count for the new id, in ``lab.progress()`` and in the
+instructor report. When an exercise leaves the course, add it to :data:`RETIRED` with
+what replaced it: its attempts are shown apart, as retired. An id found in a progress file
+and in neither table nor the course is shown as retired too ("no longer in the course").
+"""
+
+from __future__ import annotations
+
+__all__ = ["RENAMED", "RETIRED", "current_id", "retired_note"]
+
+#: Old id → the id it has now. Chains are followed ("a" → "b" → "c").
+RENAMED: dict[str, str] = {}
+#: Old id → why it is gone, or what replaced it, in a few words.
+RETIRED: dict[str, str] = {}
+
+
+def current_id(exercise_id: str) -> str:
+    """The id ``exercise_id`` has in this version of the course."""
+    seen = {exercise_id}
+    while exercise_id in RENAMED:
+        exercise_id = RENAMED[exercise_id]
+        if exercise_id in seen:
+            raise ValueError(f"RENAMED loops through {exercise_id!r}")
+        seen.add(exercise_id)
+    return exercise_id
+
+
+def retired_note(exercise_id: str) -> str:
+    """What became of a retired exercise, in a few words."""
+    return RETIRED.get(exercise_id, "no longer in the course")
