@@ -15,7 +15,11 @@ __all__ = ["RENAMED", "RETIRED", "current_id", "retired_note"]
 #: Old id → the id it has now. Chains are followed ("a" → "b" → "c").
 RENAMED: dict[str, str] = {}
 #: Old id → why it is gone, or what replaced it, in a few words.
-RETIRED: dict[str, str] = {}
+RETIRED: dict[str, str] = {
+    "01.1": "a select_related fix before lesson 03 taught it; 01.3 measures it instead",
+    "01.2": "a prefetch_related fix before lesson 04 taught it; 01.4 diagnoses it instead",
+    "02.1": "a fix with lesson 05's composed methods; 02.2 finds the costliest route",
+}
 
 
 def current_id(exercise_id: str) -> str:
