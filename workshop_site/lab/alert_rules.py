@@ -114,15 +114,15 @@ class AlertEvaluation:
             ax.step(
                 edges, values, where="post", color="#2c3e50", label=f"{self.rule.stat} per window"
             )
-            for row in w[w["firing"]].itertuples():
-                ax.hlines(
-                    row.value,
-                    row.first_request,
-                    row.last_request + 1,
-                    color="#c0392b",
-                    lw=4,
-                    label="firing" if row.Index == w[w["firing"]].index[0] else None,
-                )
+            firing = w[w["firing"]]
+            ax.hlines(
+                [float(v) for v in firing["value"]],
+                [int(first) for first in firing["first_request"]],
+                [int(last) + 1 for last in firing["last_request"]],
+                color="#c0392b",
+                lw=4,
+                label="firing",
+            )
         ax.axhline(self.rule.threshold, color="#e67e22", linestyle="--", label="threshold")
         for seq, release in _release_starts(w):
             ax.axvline(

@@ -69,6 +69,15 @@ def _sent(check: Check, attempt: Attempt, traffic: Traffic) -> TrafficRun:
     return sent
 
 
+def _reading(function: Callable[[Any], Any], run: TrafficRun) -> Callable[[], Any]:
+    """``function`` called with ``run``: what the grader's sandbox runs."""
+
+    def read() -> Any:
+        return function(run)
+
+    return read
+
+
 @register
 @dataclass(frozen=True)
 class ReadsTraffic(Check):
@@ -89,7 +98,7 @@ class ReadsTraffic(Check):
         for traffic in self.runs:
             run = _sent(self, attempt, traffic)
             expected = attempt.exercise.reference(run)
-            mine = attempt.measure(lambda run=run: attempt.submitted(run), size=attempt.sizes[0])
+            mine = attempt.measure(_reading(attempt.submitted, run), size=attempt.sizes[0])
             if (stopped := self.stopped(mine, context=f"on {traffic.describe()}")) is not None:
                 return stopped
             if mine.value != expected:
@@ -167,9 +176,10 @@ class CatchesBadDeploy(Check):
                     f"request #{deploy}: {why}."
                 )
             quiet = before["value"].max() if not before.empty else float("nan")
+            fired_at = result.fired_at or deploy
             figures.append(
-                f"{traffic.describe()}: fired at request #{result.fired_at}, "
-                f"{result.fired_at - deploy} requests after the deploy (before it, the "
+                f"{traffic.describe()}: fired at request #{fired_at}, "
+                f"{fired_at - deploy} requests after the deploy (before it, the "
                 f"highest window was {quiet:.3g})"
             )
         return self.passed(*figures)
