@@ -146,7 +146,7 @@ def test_06_2_rejects_values_whose_links_render_empty():
         lambda: _public().values("title", "slug", "brand__name"),
         "result",
         '<a href="">',
-        "`values()` gives dicts",
+        "a dict from `values()`",
     )
 
 

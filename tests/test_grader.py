@@ -3,7 +3,9 @@ ones a learner writes — each with its own message, and the grading data intact
 
 from __future__ import annotations
 
+import signal
 import time
+import tracemalloc
 from dataclasses import dataclass, replace
 
 import pytest
@@ -207,6 +209,46 @@ def test_an_endless_loop_is_stopped_by_the_time_limit():
     assert time.perf_counter() - began < 10
 
 
+def labels_retrying_forever():
+    while True:
+        try:
+            Customer.objects.count()
+        except:  # noqa: E722 - the retry loop a learner writes
+            continue
+
+
+def labels_ignoring_the_alarm():
+    signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    while True:
+        try:
+            time.sleep(0.05)
+        except:  # noqa: E722
+            continue
+
+
+def labels_with_a_handler_of_their_own():
+    signal.signal(signal.SIGALRM, lambda *args: None)
+    return labels_select_related()
+
+
+def test_a_bare_except_retry_loop_gets_a_verdict_within_the_limit_plus_a_few_seconds():
+    exercise = replace(get("01.1"), time_limit=0.3)
+    for answer in (labels_retrying_forever, labels_ignoring_the_alarm):
+        began = time.perf_counter()
+        verdict = graded(exercise, answer)
+        assert time.perf_counter() - began < 0.3 * 2 + 3, repr(verdict)
+        failed(verdict, "timeout", "stopped after 0.3 s", "still running")
+        assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
+    ignored = graded(exercise, labels_ignoring_the_alarm)
+    failed(ignored, "timeout", "signal.SIGALRM", "Kernel → Restart Kernel")
+
+
+def test_replacing_the_alarm_handler_is_tampering():
+    verdict = graded("01.1", labels_with_a_handler_of_their_own)
+    failed(verdict, "tampered", "signal.SIGALRM", "put its own back")
+    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
+
+
 def test_endless_queries_are_stopped_by_the_query_cap():
     exercise = replace(get("01.1"), query_cap=50)
     failed(graded(exercise, labels_endless_queries), "query-cap", "stopped after 50 queries")
@@ -222,7 +264,10 @@ def test_an_n_plus_one_stopped_by_the_cap_is_still_called_an_n_plus_one():
 def labels_naive_and_slow():
     labels = []
     for customer in _waiting():
-        time.sleep(0.01)  # a busy machine: the time limit comes before the query cap
+        # Slow code (the limit counts CPU time): the time limit comes before the query cap.
+        end = time.thread_time() + 0.01
+        while time.thread_time() < end:
+            pass
         labels.append(customer.mailing_label)
     return labels
 
@@ -311,7 +356,7 @@ def test_shape_asks_for_a_join():
         NAMES_AND_CITIES,
         lambda: [(c.name, c.address.city) for c in Customer.objects.prefetch_related("address")],
     )
-    failed(prefetched, "shape", "no query joins `shop_address`", "select_related")
+    failed(prefetched, "shape", "no query reads `shop_address` together", "select_related")
 
 
 def titles_and_brands():
@@ -415,6 +460,15 @@ def test_memory_ratio():
     assert flat.passed, repr(flat)
     verdict = graded(LONG, lambda: sum(len(p.description) > 4000 for p in Product.objects.all()))
     failed(verdict, "memory-ratio", "peak memory", "against the reference's", "at most 2× allowed")
+
+
+def long_descriptions_untraced():
+    tracemalloc.stop()  # what the memory check measures with
+    return sum(len(p.description) > 4000 for p in Product.objects.all())
+
+
+def test_stopping_tracemalloc_is_tampering():
+    failed(graded(LONG, long_descriptions_untraced), "tampered", "stopped `tracemalloc`")
 
 
 # -- a check kind declared outside the package (the guide's own example: test_grading_docs)

@@ -3,12 +3,15 @@ calls and long SQL statements, then leaves no stray exception behind."""
 
 from __future__ import annotations
 
+import signal
 import sqlite3
+import sys
 import threading
 import time
 
 import pytest
 
+from workshop_site.grading import guards
 from workshop_site.grading.guards import (
     QueryCap,
     QueryCapExceeded,
@@ -105,3 +108,89 @@ def test_the_query_cap_raises_past_the_cap_and_keeps_raising():
     # Derived from BaseException: a learner's ``except Exception`` does not swallow it.
     assert not issubclass(QueryCapExceeded, Exception)
     assert not issubclass(TimeLimitExceeded, Exception)
+
+
+# -- answers that fight the time limit: a verdict within the limit plus a few seconds ------
+
+
+def _retrying_forever() -> None:
+    while True:
+        try:
+            _spin()
+        except:  # noqa: E722 - the learner's retry loop this guard must get out of
+            continue
+
+
+def _retrying_a_sleep_forever() -> None:
+    while True:
+        try:
+            time.sleep(0.05)
+        except:  # noqa: E722
+            continue
+
+
+@pytest.mark.parametrize("loop", [_retrying_forever, _retrying_a_sleep_forever])
+def test_a_bare_except_retry_loop_is_left(loop):
+    began = time.perf_counter()
+    with pytest.raises(TimeLimitExceeded), time_limit(0.2) as watchdog:
+        loop()
+    assert watchdog.fired
+    assert time.perf_counter() - began < 3
+    _kernel_is_usable()
+
+
+def _ignoring_the_alarm(then, *, signals=(signal.SIGALRM,)) -> None:
+    for number in signals:
+        signal.signal(number, signal.SIG_IGN)
+    then()
+
+
+def test_code_that_ignores_the_alarm_is_still_stopped():
+    began = time.perf_counter()
+    with pytest.raises(TimeLimitExceeded), time_limit(0.2) as watchdog:
+        _ignoring_the_alarm(lambda: time.sleep(30))  # a blocking call: SIGVTALRM ends it
+    assert watchdog.alarm_replaced
+    assert time.perf_counter() - began < 3
+    _kernel_is_usable()
+
+
+def test_a_loop_that_ignores_the_alarm_and_swallows_everything_is_left():
+    with pytest.raises(TimeLimitExceeded), time_limit(0.2) as watchdog:
+        _ignoring_the_alarm(_retrying_a_sleep_forever)
+    assert watchdog.fired
+    assert watchdog.alarm_replaced
+    _kernel_is_usable()
+
+
+@pytest.mark.slow
+def test_a_call_that_cannot_be_interrupted_gets_a_notice(capsys):
+    # Both signals off and a blocking call: nothing from inside the process ends it. The
+    # watchdog says what to do; here the call ends by itself after 4.5 s (the limit: at
+    # most 0.4 s of wall clock for code that waits; the notice: 3 s later).
+    both = (signal.SIGALRM, signal.SIGVTALRM)
+    with pytest.raises(TimeLimitExceeded), time_limit(0.1):
+        _ignoring_the_alarm(lambda: time.sleep(4.5), signals=both)
+    notice = capsys.readouterr().err
+    assert "Python cannot interrupt" in notice
+    assert "Kernel → Restart Kernel" in notice
+    _kernel_is_usable()
+
+
+def _kernel_is_usable() -> None:
+    """After a guarded block: the alarm handler is what it was, no line trap is left, no
+    exception is pending."""
+    for number in (signal.SIGALRM, signal.SIGVTALRM):
+        assert signal.getsignal(number) in (signal.SIG_DFL, signal.SIG_IGN, None)
+    assert all(sys.monitoring.get_tool(tool) != "workshop grader" for tool in range(6))
+    deadline = time.perf_counter() + 0.8
+    while time.perf_counter() < deadline:
+        pass
+
+
+@pytest.mark.parametrize(("load", "seconds"), [(0.0, 6.0), (6.0, 9.0), (40.0, 12.0)])
+def test_the_wall_clock_stops_any_code_at_two_to_four_times_its_limit(monkeypatch, load, seconds):
+    # The limit itself counts CPU time, which a busy machine does not stretch; the wall
+    # clock is the backstop for code that waits, and grows with the load per CPU.
+    monkeypatch.setattr(guards.os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(guards.os, "cpu_count", lambda: 2)
+    assert guards._wall_seconds(3.0) == seconds

@@ -106,3 +106,12 @@ def test_find_python_finds_one_here():
         text=True,
     )
     assert version.stdout.strip() == "True"
+
+
+def test_starting_jupyter_does_not_build_iri_parsers():
+    # nbformat and JupyterLab's event schemas import jsonschema's format checkers; from
+    # jsonschema 4.24 on these import rfc3987-syntax, which compiles Lark parsers at import
+    # (about 3 s of CPU per process: every test worker, every learner's server on a hub).
+    code = "import sys, nbformat, jupyter_events.validators;print('rfc3987_syntax' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", "jsonschema imports rfc3987-syntax: see pyproject.toml"

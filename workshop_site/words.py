@@ -6,12 +6,17 @@ in a lesson, a plot and a verdict.
 
 from __future__ import annotations
 
-__all__ = ["plural", "size"]
+__all__ = ["noun", "plural", "size"]
+
+
+def noun(n: int, word: str, words: str | None = None) -> str:
+    """The noun alone, for a count shown apart (in bold, say): 1 → "query", 3 → "queries"."""
+    return word if n == 1 else words or word + "s"
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:
     """``plural(1, "query", "queries")`` → "1 query"; 3 → "3 queries"; 1200 → "1,200 …"."""
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {words or word + 's'}"
+    return f"{n:,} {noun(n, word, words)}"
 
 
 def size(n_bytes: float) -> str:

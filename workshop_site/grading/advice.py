@@ -1,11 +1,33 @@
-"""What a log of queries says to the learner: the N+1 diagnosis, or the queries themselves."""
+"""What the grader tells the learner: the N+1 diagnosis, or the queries themselves, and
+the rule for fixes — named in lessons, held back in exercises.
+
+In an exercise notebook (the inspector's exercise mode, which ``lab.exercises()`` turns
+on) the learner does the finding: a message names the problem — what grows, which line,
+which relation — and where to look; the fix comes from ``lab.hint``, whose ladder goes
+from "where to look" to the fix. In a lesson, the same message ends with the fix.
+"""
 
 from __future__ import annotations
 
 from workshop_site.lab.capture import Query, QueryLog
-from workshop_site.lab.inspector import diagnose
+from workshop_site.lab.inspector import diagnose, in_exercise_mode
 
-__all__ = ["explain", "short_sql", "list_queries"]
+__all__ = ["explain", "short_sql", "list_queries", "said", "fixes_shown"]
+
+
+def fixes_shown() -> bool:
+    """Do messages name the fix here? In lessons yes; in exercise notebooks no."""
+    return not in_exercise_mode()
+
+
+def said(problem: str, *, look: str = "", fix: str = "") -> str:
+    """``problem``, then where to ``look`` (always), then the ``fix`` (lessons only); each
+    part on its own line."""
+    parts = [problem, look]
+    if fixes_shown():
+        parts.append(fix)
+    return "\n".join(part for part in parts if part)
+
 
 _SQL_WIDTH = 90
 

@@ -7,9 +7,12 @@ anything else in the same sandbox (a check kind that needs more than one call).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
+from workshop_site.grading.confine import learner
 from workshop_site.grading.exercise import Exercise
 from workshop_site.grading.returned import accept
 from workshop_site.grading.sandbox import GRADING_SEED, Run, run
@@ -17,6 +20,23 @@ from workshop_site.grading.sandbox import GRADING_SEED, Run, run
 __all__ = ["Attempt", "ReferenceFailed"]
 
 _references: dict[tuple[Any, ...], Run] = {}
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _as_learner(fn: Callable[..., Any]) -> Callable[..., Any]:
+    if getattr(fn, "__learner__", False):
+        return fn
+
+    @functools.wraps(fn)
+    def submitted(*args: Any, **kwargs: Any) -> Any:
+        with learner():
+            return fn(*args, **kwargs)
+
+    submitted.__learner__ = True  # type: ignore[attr-defined]
+    return submitted
 
 
 class ReferenceFailed(Exception):
@@ -30,9 +50,13 @@ class Attempt:
         self, exercise: Exercise, submitted: Callable[..., Any], *, progress: bool = True
     ) -> None:
         self.exercise = exercise
-        self.submitted = submitted
+        #: The learner's function, as check kinds call it: while it runs, the writes its
+        #: connection makes are the learner's (the read-only rule, in every kind).
+        self.submitted = _as_learner(submitted)
         self.sizes: tuple[int, ...] = exercise.sizes
         self.runs: list[Run] = []
+        #: Every run made for this attempt, by the grader or by a check kind.
+        self.measured: list[Run] = []
         self.progress = progress
         self._rows: dict[int, int] = {}
 
@@ -45,24 +69,30 @@ class Attempt:
         ``raw`` (a check kind's own helper, e.g. one that reads a query plan).
         """
         exercise = self.exercise
+        mine = fn is self.submitted
+        call = fn
 
-        def accepted(value: Any) -> Any:
-            if raw:
-                return value
-            return accept(
-                value, returns=exercise.returns, expects=exercise.expects, use=exercise.use
-            )
+        if not raw:
+            # The returned value's lazy parts are the learner's work too.
+            def call() -> Any:
+                with learner() if mine else nullcontext():
+                    return accept(
+                        fn(), returns=exercise.returns, expects=exercise.expects, use=exercise.use
+                    )
 
         result = run(
-            fn,
+            call,
             size=size,
-            accept=accepted,
+            accept=_as_is,
             cap=exercise.cap,
             seconds=exercise.time_limit,
             count_rows=exercise.rows.count if exercise.rows and size not in self._rows else None,
             memory=memory,
             progress=self.progress,
+            setup=exercise.setup,
         )
+        result.learner = mine and not raw
+        self.measured.append(result)
         if result.rows is not None:
             self._rows[size] = result.rows
         return result
@@ -70,7 +100,15 @@ class Attempt:
     def reference(self, size: int) -> Run:
         """The reference's run at ``size``; raises :class:`ReferenceFailed` if it fails."""
         exercise = self.exercise
-        key = (exercise.id, exercise.reference, exercise.use, exercise.returns, size, GRADING_SEED)
+        key = (
+            exercise.id,
+            exercise.reference,
+            exercise.use,
+            exercise.returns,
+            exercise.setup,
+            size,
+            GRADING_SEED,
+        )
         cached = _references.get(key)
         if cached is None:
             cached = self.measure(exercise.reference, size=size)

@@ -58,6 +58,10 @@ class Exercise:
     use: Callable[[Any], Any] | None = None
     hints: tuple[str, ...] = ()
     read_only: bool = True  # any INSERT/UPDATE/DELETE fails the attempt
+    # Changes to the grading data for this exercise, made inside each run's transaction
+    # before the code runs (rolled back after): data where each part of the statement
+    # matters (see tests/test_mutations.py).
+    setup: Callable[[], None] | None = None
     time_limit: float = 3.0  # seconds per run at one size
     query_cap: int | None = None  # default: 20x the budget, at least 1,000
 

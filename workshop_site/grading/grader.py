@@ -14,8 +14,9 @@ import traceback
 from dataclasses import replace
 from typing import Any
 
-from workshop_site.grading.advice import explain, short_sql
+from workshop_site.grading.advice import explain
 from workshop_site.grading.attempt import Attempt, ReferenceFailed
+from workshop_site.grading.confine import WRITES, Write, statement_kind
 from workshop_site.grading.exercise import Exercise
 from workshop_site.grading.kinds import failure_label
 from workshop_site.grading.problems import PROBLEMS, Problem
@@ -30,7 +31,6 @@ __all__ = ["grade"]
 # The verdict's status when a problem is no attempt at the exercise: the stub is "todo",
 # a misuse of check() or a ^C an "error" (nothing was graded).
 _NO_ATTEMPT_STATUS = {"todo": "todo", "usage": "error", "interrupted": "error"}
-_WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER"})
 
 
 def grade(exercise: Exercise | str, fn: Any, *, progress: bool = True) -> Verdict:
@@ -92,22 +92,26 @@ def _grade(exercise: Exercise, fn: Any, *, progress: bool) -> Verdict:
         )
     attempt = Attempt(exercise, fn, progress=progress)
     if any(check.uses_runs for check in exercise.checks):
+        # The reference first: whatever the learner's code changes in the kernel (a
+        # module's constant, a patched function) cannot change the expected result.
         for size in exercise.sizes:
-            run = attempt.measure(fn, size=size)
+            attempt.reference(size)
+        for size in exercise.sizes:
+            run = attempt.measure(attempt.submitted, size=size)
             attempt.runs.append(run)
             if run.problem is not None:
                 stopped = _stopped_by_n_plus_one(attempt, run, run.problem)
                 return _fail(exercise, stopped, attempt=attempt)
-    notes = _committed_notes(attempt.runs)
-    if exercise.read_only:
-        problem = _writes(attempt.runs)
-        if problem is not None:
-            return _fail(exercise, problem, attempt=attempt, notes=notes)
+    if (problem := _misbehaved(attempt)) is not None:
+        return _fail(exercise, problem, attempt=attempt)
     figures: list[str] = []
     for check in sorted(exercise.checks, key=lambda c: c.stage):
         outcome = check.evaluate(attempt)
+        # Whatever the kind concluded, its runs of the learner's code obey the same rules.
+        if (problem := _misbehaved(attempt)) is not None:
+            return _fail(exercise, problem, attempt=attempt)
         if outcome.problem is not None:
-            return _fail(exercise, outcome.problem, attempt=attempt, notes=notes)
+            return _fail(exercise, outcome.problem, attempt=attempt)
         if not outcome.passed:
             return Verdict(
                 exercise.id,
@@ -117,7 +121,7 @@ def _grade(exercise: Exercise, fn: Any, *, progress: bool) -> Verdict:
                 reason=check.failure,
                 message=outcome.message,
                 queries=_queries(attempt),
-                notes=notes,
+                notes=_committed_notes(attempt.measured),
             )
         figures.extend(outcome.figures)
     if attempt.runs:
@@ -129,8 +133,25 @@ def _grade(exercise: Exercise, fn: Any, *, progress: bool) -> Verdict:
         "pass",
         figures=tuple(figures),
         queries=_queries(attempt),
-        notes=notes,
+        notes=_committed_notes(attempt.measured),
     )
+
+
+def _misbehaved(attempt: Attempt) -> Problem | None:
+    """A run of the learner's code that wrote in a read-only exercise, or reached for a
+    connection other than the grading data's."""
+    runs = attempt.measured
+    if attempt.exercise.read_only and (problem := _writes(runs)) is not None:
+        return problem
+    for run in runs:
+        if run.refused:
+            return Problem(
+                "other-database",
+                f"{run.refused[0]} was refused: while a check runs, your code reaches the "
+                "grading data only, through Django's connection (`django.db.connection`), "
+                "in its own thread or in threads it starts. Nothing was changed.",
+            )
+    return None
 
 
 def _stopped_by_n_plus_one(attempt: Attempt, run: Run, problem: Problem) -> Problem:
@@ -157,10 +178,8 @@ def _fail(
     problem: Problem,
     *,
     attempt: Attempt | None = None,
-    notes: tuple[str, ...] | None = None,
 ) -> Verdict:
-    if notes is None:
-        notes = _committed_notes(attempt.runs) if attempt else ()
+    notes = _committed_notes(attempt.measured) if attempt else ()
     return Verdict(
         exercise.id,
         exercise.title,
@@ -181,24 +200,38 @@ def _committed_notes(runs: list[Run]) -> tuple[str, ...]:
                 f"your code committed changes to the grading data at size {run.size} "
                 f"({'; '.join(run.changes)}); the grader restored it"
             )
-    return tuple(notes)
+    return tuple(dict.fromkeys(notes))
 
 
 def _writes(runs: list[Run]) -> Problem | None:
     for run in runs:
-        for query in run.log:
-            verb = query.sql.lstrip().split(None, 1)[0].upper() if query.sql.strip() else ""
-            if verb in _WRITES:
-                where = f" ({query.source.short})" if query.source else ""
-                return Problem(
-                    "writes",
-                    f"your function changed the data: `{short_sql(query)}`{where}. This "
-                    "exercise only reads: the change was rolled back, nothing is lost.",
-                )
+        writes = list(run.writes)
+        if run.learner:  # the whole run was the learner's: its log says it too
+            writes += [
+                Write(query.sql, query.source)
+                for query in run.log
+                if statement_kind(query.sql) in WRITES
+            ]
+        if writes:
+            return Problem("writes", _wrote(writes[0]))
         if run.changes:
             return Problem(
                 "writes",
                 f"your function committed changes to the data ({'; '.join(run.changes)}). "
-                "This exercise only reads.",
+                "This exercise only reads: the grader restored them.",
             )
     return None
+
+
+def _wrote(write: Write) -> str:
+    if write.thread:
+        return (
+            f"your code tried to change the data from another thread ({write.thread}): "
+            f"`{write}`. The grader refused it: a thread opens a connection of its own, "
+            "which no check can roll back. This exercise only reads."
+        )
+    where = f" ({write.source.short})" if write.source else ""
+    return (
+        f"your function changed the data: `{write}`{where}. This exercise only reads: "
+        "the change was rolled back, nothing is lost."
+    )

@@ -1,9 +1,18 @@
-"""Stop a learner's runaway code: a query cap and a wall-clock limit.
+"""Stop a learner's runaway code: a query cap and a time limit.
+
+The time limit counts the graded thread's CPU time (Linux, macOS: its own CPU clock), not
+the wall clock: on a loaded machine (a classroom hub, a laptop compiling) a right answer
+gets fewer CPU seconds per second, and a wall-clock limit failed it — a verdict that
+depended on how busy the machine was. Code that waits instead of computing (a sleep, a
+socket with no timeout, threads of its own) uses no CPU in that thread: the wall clock
+stops it too, at twice the limit on a quiet machine, up to four times on a loaded one (the
+1-minute load per CPU) — so every answer still gets its verdict within a bounded time.
+Where a thread's CPU clock can't be read, the wall clock alone counts.
 
 Both raise exceptions derived from ``BaseException``, so a learner's ``except Exception:``
 inside a loop cannot swallow them.
 
-The wall-clock limit has to work inside a Jupyter kernel on Linux, macOS and Windows,
+The limit has to work inside a Jupyter kernel on Linux, macOS and Windows,
 where the code runs in the kernel's main thread and ``SIGALRM`` alone is not enough
 (Windows has none, and a signal does not stop a long SQL statement). A watchdog thread,
 when time is up:
@@ -14,26 +23,53 @@ when time is up:
    main thread (a kernel's), by sending it ``SIGALRM``, whose handler raises — that also
    ends a blocking call such as ``time.sleep()`` or a socket read; elsewhere (Windows,
    other threads) with ``PyThreadState_SetAsyncExc``, which ends a Python loop (a blocking
-   call is only left when it returns).
+   call is only left when it returns). If the learner's code replaced or ignored the
+   ``SIGALRM`` handler, ``SIGVTALRM`` (whose handler is the grader's too) does the same;
+3. half a second later, if the code is still running — a ``while True: try: ...
+   except: continue`` swallows every exception it is sent — every line the learner's code
+   runs in that thread raises (``sys.monitoring`` LINE events): the exception caught by the
+   bare ``except:`` is raised again by the handler's own line, outside the ``try``, and
+   leaves the loop. The exception is sent again every half second meanwhile.
 
-It raises again every half second, ten times at most, in case a bare ``except:``
-swallowed it.
+A blocking call in C with both signals switched off cannot be ended from inside the
+process: a few seconds after the limit the watchdog says so in the cell's output, with what
+to do (interrupt, else restart the kernel).
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
 import signal
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import CodeType
 from typing import Any
 
-__all__ = ["QueryCapExceeded", "TimeLimitExceeded", "QueryCap", "time_limit"]
+from workshop_site.lab.capture import _skipped
+
+__all__ = ["QueryCapExceeded", "TimeLimitExceeded", "QueryCap", "time_limit", "STUCK_NOTICE"]
 
 _REPEAT_SECONDS = 0.5
-# Then give up: a thread that swallows every exception cannot be stopped from Python.
-_REPEATS = 10
+#: Rounds past the limit after which the watchdog tells the learner the kernel is stuck:
+_NOTICE_ROUNDS = 6  # three seconds
+#: What the watchdog prints when the code is still running that long after its limit.
+STUCK_NOTICE = (
+    "⏳ The check stopped your code {late:.0f} s ago, but it is still running: it is stuck "
+    "in a call Python cannot interrupt{why}. Use Kernel → Interrupt; if nothing changes "
+    "within a few seconds, Kernel → Restart Kernel, then run the notebook from the top "
+    "(your progress is kept)."
+)
+#: Whatever the code does, the wall clock stops it at this many times its limit on a quiet
+#: machine, and at most ``_MOST_FACTOR`` times on a loaded one (see ``_wall_seconds``).
+_WAITING_FACTOR = 2.0
+_MOST_FACTOR = 4.0
+# sys.monitoring tool ids the trap may take (0-2 and 5 are the debugger's, coverage's,
+# the profiler's and the optimizer's by convention).
+_TOOL_IDS = (3, 4)
 
 
 class QueryCapExceeded(BaseException):
@@ -72,8 +108,50 @@ def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
     )
 
 
-def _raise_timeout(signum: int, frame: Any) -> None:
-    raise TimeLimitExceeded()
+#: The signals the watchdog raises with in a main thread: SIGALRM, and SIGVTALRM when the
+#: learner's code replaced or ignored SIGALRM's handler.
+_SIGNALS: tuple[int, ...] = tuple(
+    getattr(signal, name) for name in ("SIGALRM", "SIGVTALRM") if hasattr(signal, name)
+)
+
+
+class _LineTrap:
+    """Once armed, every line of the learner's code run by thread ``target`` raises
+    :class:`TimeLimitExceeded` (``sys.monitoring``, Python 3.12+): the way out of a loop
+    whose bare ``except:`` swallows every exception sent to it."""
+
+    def __init__(self, target: int) -> None:
+        self.target = target
+        self.tool: int | None = None
+        self.armed = False
+
+    def _line(self, code: CodeType, line: int) -> Any:
+        if self.armed and threading.get_ident() == self.target and not _skipped(code.co_filename):
+            raise TimeLimitExceeded()
+        return None
+
+    def arm(self) -> bool:
+        monitoring = sys.monitoring
+        for tool in _TOOL_IDS:
+            try:
+                monitoring.use_tool_id(tool, "workshop grader")
+            except ValueError:  # taken (a debugger, coverage...)
+                continue
+            monitoring.register_callback(tool, monitoring.events.LINE, self._line)
+            self.armed = True
+            monitoring.set_events(tool, monitoring.events.LINE)
+            self.tool = tool
+            return True
+        return False
+
+    def disarm(self) -> None:
+        self.armed = False
+        tool, self.tool = self.tool, None
+        if tool is not None:
+            monitoring = sys.monitoring
+            monitoring.set_events(tool, 0)
+            monitoring.register_callback(tool, monitoring.events.LINE, None)
+            monitoring.free_tool_id(tool)
 
 
 class _Watchdog:
@@ -82,24 +160,40 @@ class _Watchdog:
         self.target = target
         self.interrupt = interrupt
         self.fired = False
+        #: The learner's code replaced or ignored the grader's SIGALRM handler.
+        self.alarm_replaced = False
+        self._active = True  # the handlers raise only while the block runs
         self._done = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._watch, name="grading-watchdog", daemon=True)
-        self._signal = hasattr(signal, "pthread_kill") and (
-            threading.current_thread() is threading.main_thread()
+        self._signal = (
+            bool(_SIGNALS)
+            and hasattr(signal, "pthread_kill")
+            and (threading.current_thread() is threading.main_thread())
         )
-        self._previous: Any = None
+        self._previous: dict[int, Any] = {}
+        self._trap = _LineTrap(target)
         self._stopped = False
+
+    def _raise(self, signum: int, frame: Any) -> None:
+        # A signal still in flight when the block ended finds the watchdog inactive.
+        if self._active:
+            raise TimeLimitExceeded()
+
+    def is_ours(self, handler: Any) -> bool:
+        return bool(handler == self._raise)
 
     def start(self) -> None:
         if self._signal:
-            self._previous = signal.signal(signal.SIGALRM, _raise_timeout)
+            for number in _SIGNALS:
+                self._previous[number] = signal.signal(number, self._raise)
         self._thread.start()
 
     def _watch(self) -> None:
-        if self._done.wait(self.seconds):
+        if not self._time_is_up():
             return
-        for _ in range(_REPEATS):
+        rounds = 0
+        while True:
             with self._lock:
                 if self._done.is_set():
                     return
@@ -108,42 +202,109 @@ class _Watchdog:
                     self.interrupt()
                 except Exception:  # a closed connection has nothing to interrupt
                     pass
+                if rounds == 1:
+                    self._trap.arm()
                 # One exception per round: two at once would land the second one in
                 # the middle of the clean-up of the first.
-                if self._signal:
-                    signal.pthread_kill(self.target, signal.SIGALRM)
-                else:
-                    _set_async_exc(self.target, TimeLimitExceeded)
+                self._deliver()
+            rounds += 1
+            if rounds == _NOTICE_ROUNDS:
+                self._notice(rounds * _REPEAT_SECONDS)
             if self._done.wait(_REPEAT_SECONDS):
                 return
 
-    def stop(self) -> None:
-        """Stop watching, clear a pending exception, put the signal handler back.
+    def _time_is_up(self) -> bool:
+        """Wait until the graded thread has used ``seconds`` of CPU time, or the wall
+        clock says it is waiting rather than computing; False if the block ended first."""
+        clock = _cpu_clock(self.target)
+        if clock is None:
+            return not self._done.wait(self.seconds)
+        began = time.clock_gettime(clock)
+        deadline = time.monotonic() + _wall_seconds(self.seconds)
+        while True:
+            try:
+                left = self.seconds - (time.clock_gettime(clock) - began)
+            except OSError:  # the thread is gone: nothing left to stop
+                return False
+            wall_left = deadline - time.monotonic()
+            if left <= 0 or wall_left <= 0:
+                return True
+            # A thread uses at most one CPU second per second: waiting ``left`` is safe.
+            if self._done.wait(min(max(left, 0.02), wall_left)):
+                return False
 
-        Safe twice. The watchdog may deliver one last exception while this runs, so the
+    def _deliver(self) -> None:
+        if not self._signal:
+            _set_async_exc(self.target, TimeLimitExceeded)
+            return
+        for number in _SIGNALS:
+            if self.is_ours(signal.getsignal(number)):
+                signal.pthread_kill(self.target, number)
+                return
+            self.alarm_replaced = True
+
+    def _notice(self, late: float) -> None:
+        why = " (your code switched the grader's alarm off)" if self.alarm_replaced else ""
+        try:
+            print(STUCK_NOTICE.format(late=late, why=why), file=sys.stderr, flush=True)
+        except Exception:  # no output to write to: nothing more to do
+            pass
+
+    def stop(self) -> None:
+        """Stop watching, disarm, clear a pending exception, put the handlers back.
+
+        Safe twice. The watchdog may deliver one last exception while this starts, so the
         caller retries until it returns (see ``time_limit``).
         """
+        self._active = False
         if self._stopped:
             return
+        self._trap.armed = False
         with self._lock:
             self._done.set()
         self._thread.join()
-        _set_async_exc(self.target, None)
-        if self._signal:
-            # A SIGALRM still in flight now finds the previous handler; Python skips a
+        self._trap.disarm()
+        if not self._signal:
+            _set_async_exc(self.target, None)
+        else:
+            if not self.is_ours(signal.getsignal(_SIGNALS[0])):
+                self.alarm_replaced = True
+            # A signal still in flight now finds the previous handler; Python skips a
             # tripped signal whose handler is SIG_DFL or SIG_IGN.
-            signal.signal(signal.SIGALRM, self._previous)
+            for number, previous in self._previous.items():
+                signal.signal(number, previous)
         self._stopped = True
+
+
+def _cpu_clock(thread: int) -> int | None:
+    """The CPU-time clock of ``thread`` (a ``threading.get_ident()``), if readable here."""
+    try:
+        return time.pthread_getcpuclockid(thread)
+    except (AttributeError, OSError):
+        return None
+
+
+def _wall_seconds(seconds: float) -> float:
+    """How long a block may run on the wall clock: ``_WAITING_FACTOR`` times ``seconds``,
+    more when each CPU has more runnable processes than that (the 1-minute load), at most
+    ``_MOST_FACTOR`` times."""
+    try:
+        per_cpu = os.getloadavg()[0] / (os.cpu_count() or 1)
+    except OSError:
+        per_cpu = 0.0
+    return seconds * min(_MOST_FACTOR, max(_WAITING_FACTOR, per_cpu))
 
 
 @contextmanager
 def time_limit(
     seconds: float, *, interrupt: Callable[[], None] = lambda: None
 ) -> Iterator[_Watchdog]:
-    """Raise :class:`TimeLimitExceeded` in this thread if the block runs past ``seconds``.
+    """Raise :class:`TimeLimitExceeded` in this thread if the block uses more than
+    ``seconds`` of this thread's CPU time, or waits far longer (see the module's notes).
 
     ``interrupt`` is called from the watchdog thread first (e.g. to interrupt the SQLite
-    connection). The yielded watchdog's ``fired`` says whether the limit was reached.
+    connection). The yielded watchdog's ``fired`` says whether the limit was reached, its
+    ``alarm_replaced`` whether the block replaced the grader's ``SIGALRM`` handler.
     """
     watchdog = _Watchdog(seconds, threading.get_ident(), interrupt)
     watchdog.start()

@@ -36,6 +36,8 @@ PROBLEMS: dict[str, str] = {
     "query-cap": "ran too many queries",
     "type": "returned the wrong type",
     "writes": "changed the data",
+    "tampered": "switched off the grader's instruments",
+    "other-database": "reached for another database",
     "usage": "check() called wrongly",
     "interrupted": "interrupted",
     "error": "could not be graded",

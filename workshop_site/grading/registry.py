@@ -8,7 +8,9 @@ import difflib
 import importlib
 import pkgutil
 import re
+from collections.abc import Mapping
 from functools import cache
+from types import MappingProxyType
 
 from workshop_site.grading.exercise import FROM_SOLUTIONS, Exercise
 from workshop_site.lab.boot import ShopNotStarted, require_started
@@ -38,15 +40,16 @@ def _require_django() -> None:
     require_started("Grading")
 
 
-def all_exercises() -> dict[str, Exercise]:
-    """Every declared exercise by id, in id order. Imports the declaring modules, which
-    import the shop's models: call it after ``lab.start()``."""
+def all_exercises() -> Mapping[str, Exercise]:
+    """Every declared exercise by id, in id order (read-only: a learner's code cannot
+    swap a declaration). Imports the declaring modules, which import the shop's models:
+    call it after ``lab.start()``."""
     _require_django()
     return _load()
 
 
 @cache
-def _load() -> dict[str, Exercise]:
+def _load() -> Mapping[str, Exercise]:
     package = importlib.import_module(_PACKAGE)
     found: dict[str, Exercise] = {}
     for info in pkgutil.iter_modules(package.__path__):
@@ -55,7 +58,7 @@ def _load() -> dict[str, Exercise]:
             if exercise.id in found:
                 raise ValueError(f"exercise {exercise.id} is declared twice ({info.name})")
             found[exercise.id] = _with_reference(exercise)
-    return dict(sorted(found.items(), key=lambda item: _order(item[0])))
+    return MappingProxyType(dict(sorted(found.items(), key=lambda item: _order(item[0]))))
 
 
 def _with_reference(exercise: Exercise) -> Exercise:
@@ -82,13 +85,27 @@ def get(exercise_id: str) -> Exercise:
     exercises = all_exercises()
     exercise = exercises.get(str(exercise_id))
     if exercise is None:
-        close = difflib.get_close_matches(str(exercise_id), list(exercises), n=3)
-        known = close or list(exercises)
+        known = _closest(str(exercise_id), list(exercises))
         raise UnknownExercise(
             f"there is no exercise {exercise_id!r}; known: {', '.join(known)} "
             '(ids are strings like "01.1")'
         )
     return exercise
+
+
+def _closest(typed: str, ids: list[str]) -> list[str]:
+    """The ids closest to ``typed``: first the one it means with its zeros written
+    ("0.1" → 00.1, "3.2" → 03.2), then those that read alike."""
+    first: list[str] = []
+    lesson, dot, number = typed.strip().partition(".")
+    if dot and lesson.isdigit() and number.isdigit():
+        meant = f"{int(lesson):02d}.{int(number)}"
+        if meant in ids:
+            first.append(meant)
+        first += [i for i in ids if i.startswith(f"{int(lesson):02d}.") and i not in first]
+    alike = difflib.get_close_matches(typed, ids, n=3)
+    found = list(dict.fromkeys(first + alike))[:3]
+    return found or ids
 
 
 def lesson_number(lesson: str | int) -> str:

@@ -18,6 +18,7 @@ import atexit
 import copy
 import os
 import time
+import tracemalloc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import load_backend
 
 from workshop_site.grading.advice import explain
+from workshop_site.grading.confine import Confinement, Write, is_query
 from workshop_site.grading.guards import (
     QueryCap,
     QueryCapExceeded,
@@ -65,10 +67,17 @@ class Run:
     peak_memory: int | None = None  # bytes, when measured
     rows: int | None = None  # the exercise's ``rows`` count at this size
     changes: list[str] = field(default_factory=list)  # committed changes found (restored)
+    #: Queries SQLite ran that the query log did not see (other threads, the raw
+    #: connection, execute wrappers removed): counted all the same.
+    hidden: int = 0
+    writes: list[Write] = field(default_factory=list)  # the learner's code's, see confine
+    refused: list[str] = field(default_factory=list)  # connections refused during the run
+    #: The whole run was the learner's code (not a check kind's own helper).
+    learner: bool = False
 
     @property
     def queries(self) -> int:
-        return len(self.log)
+        return len(self.log) + self.hidden
 
 
 def _sqlite_settings(path: Path) -> dict[str, Any]:
@@ -161,10 +170,44 @@ class _Rollback(Exception):
     """Leaves the transaction.atomic() block so that everything is rolled back."""
 
 
+class _PrepareFailed(Exception):
+    """The exercise's own data set-up or row count failed: a bug in the exercise."""
+
+
 def _interrupt(wrapper: BaseDatabaseWrapper) -> None:
     raw = wrapper.connection  # read once: the kernel thread may be closing it
     if raw is not None:
         raw.interrupt()
+
+
+def _prepare(
+    result: Run, setup: Callable[[], None] | None, count_rows: Callable[[], int] | None
+) -> None:
+    # Before the learner's code, outside its query log: the exercise's own changes to
+    # the data (rolled back with the rest), then the rows that grow, counted on them.
+    try:
+        if setup is not None:
+            setup()
+        if count_rows is not None:
+            result.rows = count_rows()
+    except Exception as exc:
+        raise _PrepareFailed(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _logged(log: QueryLog) -> int:
+    """The statements SQLite ran for the log's queries (``executemany``: one per row)."""
+    total = 0
+    for query in log:
+        if not is_query(query.sql):
+            continue
+        if query.many:
+            try:
+                total += len(query.params)
+            except TypeError:
+                total += 1
+        else:
+            total += 1
+    return total
 
 
 def run(
@@ -177,35 +220,49 @@ def run(
     count_rows: Callable[[], int] | None = None,
     memory: bool = False,
     progress: bool = True,
+    setup: Callable[[], None] | None = None,
 ) -> Run:
     """Call ``fn`` on the grading data for ``size`` and measure it. Whatever ``fn`` raises
     becomes ``Run.problem``; only a failure to prepare the data itself propagates.
 
     ``accept`` turns the returned value into the one to compare (or a ``Problem``); it
-    runs inside the measured block, so evaluating a lazy result counts.
+    runs inside the measured block, so evaluating a lazy result counts. ``setup`` changes
+    the grading data first (inside the transaction, so it is rolled back too).
     """
     target, source = working_copy(size, progress=progress)
     result = Run(size=size)
     cap_wrapper = QueryCap(cap)
     fired = False
+    tampered: list[str] = []
+    confinement: Confinement | None = None
+    watch: Any = None  # the time limit's watchdog, once started
     with grading_connection(target) as wrapper:
         try:
-            with transaction.atomic(), queries() as log, wrapper.execute_wrapper(cap_wrapper):
-                result.log = log
-                traced: AbstractContextManager[Peak | None] = (
-                    traced_peak() if memory else nullcontext()
-                )
-                # The peak's collection first: it is not the learner's time.
+            with transaction.atomic():
+                _prepare(result, setup, count_rows)
                 with (
-                    traced as peak,
-                    time_limit(seconds, interrupt=lambda: _interrupt(wrapper)) as watchdog,
+                    Confinement(target, wrapper, settings=_sqlite_settings(target)) as confinement,
+                    queries() as log,
+                    wrapper.execute_wrapper(cap_wrapper),
                 ):
-                    began = time.perf_counter()
-                    try:
-                        value = accept(fn())
-                    finally:
-                        result.seconds = time.perf_counter() - began
-                        fired = watchdog.fired
+                    result.log = log
+                    wrappers = list(wrapper.execute_wrappers)
+                    traced: AbstractContextManager[Peak | None] = (
+                        traced_peak() if memory else nullcontext()
+                    )
+                    # The peak's collection first: it is not the learner's time.
+                    with (
+                        traced as peak,
+                        time_limit(seconds, interrupt=lambda: _interrupt(wrapper)) as watchdog,
+                    ):
+                        watch = watchdog
+                        began = time.perf_counter()
+                        try:
+                            value = accept(fn())
+                        finally:
+                            result.seconds = time.perf_counter() - began
+                            fired = watchdog.fired
+                            tampered = _tampering(wrapper, wrappers, memory=memory)
                 result.peak_memory = peak.bytes if peak is not None else None
                 if isinstance(value, Problem):
                     result.problem = value
@@ -214,34 +271,78 @@ def run(
                 raise _Rollback
         except _Rollback:
             pass
+        except _PrepareFailed:
+            raise
         except BaseException as exc:  # the learner's code: anything at all
+            alarm_replaced = watch is not None and watch.alarm_replaced
             result.problem = _stopped(
-                exc, fired=fired, cap=cap_wrapper, seconds=seconds, log=result.log
+                exc,
+                fired=fired,
+                cap=cap_wrapper,
+                seconds=seconds,
+                log=result.log,
+                alarm_replaced=alarm_replaced,
             )
-        if count_rows is not None:
-            result.rows = _count(count_rows)
+    if confinement is not None:
+        result.hidden = max(0, confinement.traced - _logged(result.log))
+        result.writes = list(confinement.writes)
+        result.refused = list(confinement.blocked)
+    if watch is not None and watch.alarm_replaced and not fired:
+        tampered.append(_ALARM)
+    if tampered and result.problem is None:
+        result.problem = Problem("tampered", " ".join(tampered))
     result.changes = _verify(target, source)
     return result
 
 
-def _count(count_rows: Callable[[], int]) -> int | None:
-    try:
-        return count_rows()
-    except Exception:  # the learner's code left this connection unusable: no count
-        return None
+_ALARM = (
+    "your code replaced the handler of `signal.SIGALRM`, which the grader's time limit "
+    "uses (the grader put its own back)."
+)
+
+
+def _tampering(wrapper: BaseDatabaseWrapper, wrappers: list[Any], *, memory: bool) -> list[str]:
+    """What the learner's code switched off of the grader's instruments; put back."""
+    found = []
+    current = wrapper.execute_wrappers
+    if any(each not in current for each in wrappers):
+        found.append(
+            "your code removed the grader's query recorder from the connection's "
+            "`execute_wrappers` (the grader put it back, and counted the queries below "
+            "Django anyway)."
+        )
+        current[:] = wrappers  # so that each context pops its own again
+    if memory and not tracemalloc.is_tracing():
+        found.append(
+            "your code stopped `tracemalloc`, which measures the memory this check compares."
+        )
+    return found
 
 
 def _stopped(
-    exc: BaseException, *, fired: bool, cap: QueryCap, seconds: float, log: QueryLog
+    exc: BaseException,
+    *,
+    fired: bool,
+    cap: QueryCap,
+    seconds: float,
+    log: QueryLog,
+    alarm_replaced: bool = False,
 ) -> Problem:
     if isinstance(exc, TimeLimitExceeded) or fired:
         line = where(exc)
         at = f", at {line}" if line else ""
-        return Problem(
-            "timeout",
+        message = (
             f"stopped after {seconds:g} s: your function was still running "
-            f"({cap.count:,} queries so far){at}. An endless loop?",
+            f"({cap.count:,} queries so far){at}. An endless loop?"
         )
+        if alarm_replaced:
+            message += (
+                " Your code also switched off the alarm (`signal.SIGALRM`) the grader stops "
+                "it with, so the grader had to wait for a blocking call to end: leave "
+                "signal handlers alone in an answer. If a cell ever hangs, Kernel → "
+                "Interrupt, then Kernel → Restart Kernel."
+            )
+        return Problem("timeout", message)
     if isinstance(exc, QueryCapExceeded) or cap.tripped:
         why = explain(log)
         return Problem(

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from workshop_site.grading.sealed import Sealed, seal
+
 __all__ = ["Verdict"]
 
 _CODE = re.compile(r"`([^`]+)`")
@@ -18,8 +20,9 @@ def _html_text(text: str) -> str:
     return _CODE.sub(r"<code>\1</code>", html.escape(text))
 
 
+@seal
 @dataclass(frozen=True)
-class Verdict:
+class Verdict(metaclass=Sealed):
     """What ``lab.check()`` found. ``status`` is pass, fail, todo (a stub) or error (the
     check could not run: unknown exercise, ``lab.start()`` missing, a broken reference)."""
 

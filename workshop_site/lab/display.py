@@ -17,6 +17,7 @@ import sqlparse
 
 from workshop_site.lab.capture import Query, QueryLog, Source
 from workshop_site.lab.inspector import Finding, diagnose
+from workshop_site.words import noun, plural
 
 __all__ = ["html_report", "text_report", "format_sql", "short_sql"]
 
@@ -78,11 +79,11 @@ def text_report(log: QueryLog, *, limit: int = 20, threshold: int = 3) -> str:
     """The log as plain text: summary, N+1 findings, similar groups, first queries."""
     count, duplicates, similar = _counts(log)
     summary = [
-        f"{count:,} {_plural(count, 'query', 'queries')}",
+        f"{plural(count, 'query', 'queries')}",
         f"database {_ms(log.db_time)}",
         f"wall {_ms(log.wall_time)}",
-        f"{duplicates:,} {_plural(duplicates, 'duplicate', 'duplicates')}",
-        f"{len(similar):,} {_plural(len(similar), 'group', 'groups')} of similar queries",
+        f"{plural(duplicates, 'duplicate', 'duplicates')}",
+        f"{plural(len(similar), 'group', 'groups')} of similar queries",
     ]
     lines = [" · ".join(summary)]
     if latency := _latency_line(log):
@@ -108,10 +109,6 @@ def text_report(log: QueryLog, *, limit: int = 20, threshold: int = 3) -> str:
     return "\n".join(lines)
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return one if n == 1 else many
-
-
 # -- HTML ------------------------------------------------------------------------------
 
 _BOX = "border-left:4px solid {color};padding:2px 8px;margin:4px 0"
@@ -123,11 +120,11 @@ def html_report(log: QueryLog, *, limit: int = 200, threshold: int = 3) -> str:
     count, duplicates, similar = _counts(log)
     parts = [
         "<div class='workshop-queries'>",
-        f"<p><b>{count:,}</b> {_plural(count, 'query', 'queries')} · database "
+        f"<p><b>{count:,}</b> {noun(count, 'query', 'queries')} · database "
         f"<b>{_ms(log.db_time)}</b> · wall <b>{_ms(log.wall_time)}</b> · "
-        f"<b>{duplicates:,}</b> {_plural(duplicates, 'duplicate', 'duplicates')} · "
+        f"<b>{duplicates:,}</b> {noun(duplicates, 'duplicate', 'duplicates')} · "
         f"<b>{len(similar):,}</b> "
-        f"{_plural(len(similar), 'group', 'groups')} of similar queries</p>",
+        f"{noun(len(similar), 'group', 'groups')} of similar queries</p>",
     ]
     if latency := _latency_line(log):
         parts.append(f"<p style='{_BOX.format(color='#d97706')}'>⏱ {html.escape(latency)}</p>")
@@ -193,6 +190,6 @@ def _html_queries(log: QueryLog, limit: int) -> str:
         else ""
     )
     return (
-        f"<details><summary>All {len(log):,} {_plural(len(log), 'query', 'queries')}"
+        f"<details><summary>All {plural(len(log), 'query', 'queries')}"
         f"</summary><ol>{items}</ol>{more}</details>"
     )

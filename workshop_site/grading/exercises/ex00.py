@@ -12,6 +12,14 @@ from workshop_site.shop.models import Customer, Order
 
 CUSTOMERS = Rows("customers", lambda: Customer.objects.count())
 
+
+def _newest_customers_written_to() -> None:
+    """In the seeded data the newest customers are all still waiting, so an answer that
+    forgot the filter returned the right names: here the three newest got their letter."""
+    newest = list(Customer.objects.order_by("-created_at", "-id").values_list("pk", flat=True)[:3])
+    Customer.objects.filter(pk__in=newest).update(welcome_letter_sent=True)
+
+
 EXERCISES = [
     Exercise(
         id="00.1",
@@ -35,6 +43,7 @@ EXERCISES = [
         expects="a list of 5 names (strings), newest customer first",
         rows=CUSTOMERS,
         checks=(Result(ordered=True), Budget(queries=1)),
+        setup=_newest_customers_written_to,
         hints=(
             "Start from the waiting customers, as in 00.1; newest means the latest `created_at`.",
             '`.order_by("-created_at")` sorts newest first; slicing a queryset (`[:5]`) '

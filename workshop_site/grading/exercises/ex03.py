@@ -9,7 +9,7 @@ diagnosis points at.
 from __future__ import annotations
 
 from workshop_site.grading.exercise import Exercise, Rows
-from workshop_site.grading.kinds import Budget, Result, Scaling, Shape
+from workshop_site.grading.kinds import Budget, Result, Scaling
 from workshop_site.shop.models import Customer, Order, OrderLine, Review
 
 _ONE_QUERY = (
@@ -30,8 +30,7 @@ EXERCISES = [
         checks=(
             Result(),
             Scaling(),
-            Budget(queries=1, advice=_ONE_QUERY),
-            Shape(joins=("shop_address",)),
+            Budget(queries=1, fix=_ONE_QUERY),
         ),
         hints=(
             "Record the naive function with `lab.queries()`: which query repeats, once per "
@@ -52,8 +51,7 @@ EXERCISES = [
         checks=(
             Result(),
             Scaling(advice="Each hop (line → listing → product) is a foreign key."),
-            Budget(queries=1, advice=_ONE_QUERY),
-            Shape(joins=("shop_listing", "shop_product")),
+            Budget(queries=1, fix=_ONE_QUERY),
         ),
         hints=(
             "Record the naive function: how many similar groups do you see, and which "
@@ -72,7 +70,7 @@ EXERCISES = [
         checks=(
             Result(),
             Scaling(advice="From a review to what `mailing_label` reads, count the foreign keys."),
-            Budget(queries=1, advice=_ONE_QUERY),
+            Budget(queries=1, fix=_ONE_QUERY),
         ),
         hints=(
             "Join `review.customer`, then record again: a query per review is left. Which "

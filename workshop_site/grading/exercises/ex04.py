@@ -42,7 +42,8 @@ EXERCISES = [
             Scaling(),
             Budget(
                 queries=3,
-                advice=(
+                advice="Which of the three relations points to one row per product?",
+                fix=(
                     "The brand is a foreign key: `select_related` joins it into the "
                     "products' query; the images and the categories need one query each."
                 ),

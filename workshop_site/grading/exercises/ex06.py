@@ -42,6 +42,12 @@ def catalogue_page(products: Iterable[Product]) -> list[str]:
     return Template(CATALOGUE_TEMPLATE).render(Context({"products": products})).splitlines()
 
 
+def _empty_fields(expected: object, got: object) -> bool:
+    """Does the page show an empty link or brand (what the template makes of a dict)?"""
+    lines = got if isinstance(got, list) else []
+    return any('href=""' in str(line) or str(line).rstrip().endswith("· </li>") for line in lines)
+
+
 EXERCISES = [
     Exercise(
         id="06.1",
@@ -56,7 +62,8 @@ EXERCISES = [
             Budget(queries=1),
             MemoryRatio(
                 at_most=3,
-                advice=(
+                advice="Look at the SQL's column list: what does each row bring?",
+                fix=(
                     "An export needs 5 values per product, not model instances with their "
                     "kilobytes of description: `values_list(...)` (or `values(...)`) with "
                     '`"brand__name"` follows the foreign key in the same query.'
@@ -82,19 +89,20 @@ EXERCISES = [
         checks=(
             Result(
                 advice=(
-                    "Empty links or brand names? `values()` gives dicts: a dict has no "
+                    "Empty links or brand names: a dict from `values()` has no "
                     "`get_absolute_url` and no `brand.name`, and the template renders "
-                    "what it cannot find as nothing. Keep model instances: `only(...)`."
-                )
+                    "what it cannot find as nothing."
+                ),
+                fix="Keep model instances: `only(...)`.",
+                advice_when=_empty_fields,
             ),
             Scaling(),
             Budget(queries=1),
             Shape(
                 not_selected=("shop_product.description",),
-                advice=(
-                    "The page shows the title, the link (`get_absolute_url` reads `slug`) "
-                    "and the brand's name: `only(...)` those, or `defer` the description."
-                ),
+                advice="The page shows the title, the link (`get_absolute_url` reads "
+                "`slug`) and the brand's name.",
+                fix="`only(...)` those, or `defer` the description.",
             ),
         ),
         hints=(

@@ -54,6 +54,7 @@ EXERCISES = [
         id="07.1",
         title="A test that catches the order summaries' N+1",
         rows=Rows("orders", lambda: Order.objects.count()),
+        read_only=False,  # a test builds its own rows (rolled back with the rest)
         checks=(
             TellsNaiveFromFixed(
                 naive=order_summaries_naive,
@@ -78,13 +79,14 @@ EXERCISES = [
         id="07.2",
         title="A test that forbids lazy loads",
         rows=Rows("reviews", lambda: Review.objects.count()),
+        read_only=False,  # a test may build its own rows (rolled back with the rest)
         checks=(
             TellsNaiveFromFixed(
                 naive=review_lines_naive,
                 fixed=review_lines,
                 name="review_lines",
                 data="a product that has reviews",
-                advice="Or hand it a product loaded with `fetch_mode(models.FETCH_RAISE)`: "
+                fix="Or hand it a product loaded with `fetch_mode(models.FETCH_RAISE)`: "
                 "then a lazy `review.customer` raises.",
             ),
         ),

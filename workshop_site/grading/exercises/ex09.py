@@ -93,7 +93,7 @@ EXERCISES = [
             Result(),
             MemoryFlat(
                 at_most=2.0,
-                advice="Stream the orders: `.iterator(chunk_size=500)`, or batches of 500 by "
+                fix="Stream the orders: `.iterator(chunk_size=500)`, or batches of 500 by "
                 'primary key (`filter(pk__gt=last).order_by("pk")[:500]`). `.iterator()` '
                 "alone reads 2,000 rows at a time: most of the table here.",
             ),

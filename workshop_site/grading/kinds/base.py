@@ -13,12 +13,14 @@ a wrong result before a query budget.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, ClassVar
 
+from workshop_site.grading.advice import said
 from workshop_site.grading.problems import NOT_ATTEMPTS, PROBLEMS, Problem
+from workshop_site.grading.sealed import SealedABC, seal
 
 if TYPE_CHECKING:
     from workshop_site.grading.attempt import Attempt
@@ -56,7 +58,7 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class Check(ABC):
+class Check(metaclass=SealedABC):
     """The base of every check kind (see the module's docstring)."""
 
     #: The kind's name in declarations, progress files and reports, e.g. ``"budget"``.
@@ -70,8 +72,11 @@ class Check(ABC):
     #: check of an exercise uses them, the grader skips its calls at every size.
     uses_runs: ClassVar[bool] = True
 
-    #: The exercise's own words on what to try, added to this kind's failure messages.
+    #: The exercise's own words on where to look, added to this kind's failure messages.
     advice: str = field(default="", kw_only=True)
+    #: The exercise's own words on the fix, added to them in lessons only: in an exercise
+    #: notebook the fix waits for ``lab.hint`` (see ``grading/advice.py``).
+    fix: str = field(default="", kw_only=True)
 
     @abstractmethod
     def evaluate(self, attempt: Attempt) -> Outcome:
@@ -81,9 +86,11 @@ class Check(ABC):
         """This check passed; ``figures`` say what was measured."""
         return Outcome(True, figures=figures)
 
-    def fail(self, message: str) -> Outcome:
-        """This kind's failure: ``message``, then the exercise's advice."""
-        return Outcome(False, f"{message}\n{self.advice}" if self.advice else message)
+    def fail(self, message: str, *, fix: str = "") -> Outcome:
+        """This kind's failure: ``message`` (the problem), the exercise's advice (where to
+        look), then — in lessons, not in exercise notebooks — ``fix`` and the exercise's."""
+        fixes = " ".join(part for part in (fix, self.fix) if part)
+        return Outcome(False, said(message, look=self.advice, fix=fixes))
 
     def stopped(self, run: Run, *, context: str = "", then: str = "") -> Outcome | None:
         """``None`` when ``run`` got through; else an outcome that passes its problem on.
@@ -101,16 +108,19 @@ class Check(ABC):
         return Outcome(False, problem.message, problem=problem)
 
 
+seal(Check)  # its helpers (fail, passed, stopped) are every kind's
+
 _KINDS: dict[str, type[Check]] = {}
 
 
 def register[C: type[Check]](cls: C) -> C:
-    """Class decorator: make a check kind known by its ``kind`` name."""
+    """Class decorator: make a check kind known by its ``kind`` name, and seal it (its
+    methods cannot be replaced afterwards: see ``grading/sealed.py``)."""
     existing = _KINDS.get(cls.kind)
     if existing is not None and existing is not cls:
         raise ValueError(f"check kind {cls.kind!r} is already {existing.__qualname__}")
     _KINDS[cls.kind] = cls
-    return cls
+    return seal(cls)
 
 
 def registered_kinds() -> dict[str, type[Check]]:

@@ -4,12 +4,12 @@ UPDATE statements per row (:class:`Updates`)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workshop_site.grading.advice import explain, list_queries, short_sql
 from workshop_site.grading.kinds.base import Check, Outcome, Stage, register
+from workshop_site.grading.sql_shape import read
 from workshop_site.words import plural
 
 if TYPE_CHECKING:
@@ -80,32 +80,15 @@ class Budget(Check):
         return self.passed(f"within the budget of {self.queries}")
 
 
-def _select_list(sql: str) -> str:
-    """The columns between the first SELECT and its FROM (subqueries included)."""
-    start = sql.find("SELECT ")
-    if start < 0:
-        return ""
-    depth, i = 0, start + len("SELECT ")
-    while i < len(sql):
-        ch = sql[i]
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif depth == 0 and sql.startswith(" FROM ", i):
-            return sql[start:i]
-        i += 1
-    return sql[start:]
-
-
 @register
 @dataclass(frozen=True)
 class Shape(Check):
-    """The SQL has the shape the lesson is about.
+    """The SQL has the shape the lesson is about, read as SQL (``grading/sql_shape.py``:
+    quoted or not, any case, aliases resolved).
 
-    ``joins``: tables some query must JOIN (``select_related``), e.g. ``"shop_address"``.
-    ``not_selected``: ``"table.column"`` no query may select (``only``/``defer``), e.g.
-    ``"shop_product.description"``.
+    ``joins``: tables some query must read together with the rows (``select_related``:
+    a JOIN), e.g. ``"shop_address"``. ``not_selected``: ``"table.column"`` no query may
+    return (``only``/``defer``), e.g. ``"shop_product.description"``.
     """
 
     joins: tuple[str, ...] = ()
@@ -117,19 +100,19 @@ class Shape(Check):
 
     def evaluate(self, attempt: Attempt) -> Outcome:
         run = attempt.runs[-1]
+        shapes = [(query, read(query.sql)) for query in run.log]
         for table in self.joins:
-            pattern = re.compile(rf'JOIN "{re.escape(table)}"')
-            if not any(pattern.search(query.sql) for query in run.log):
+            if not any(shape.joins(table) for _, shape in shapes):
                 return self.fail(
-                    f"no query joins `{table}` {attempt.where(run.size)}: this exercise asks "
-                    "for the related rows in the same query, with a JOIN (`select_related`). "
-                    f"Your queries:\n{list_queries(run.log)}"
+                    f"no query reads `{table}` together with the rows "
+                    f"{attempt.where(run.size)}: this exercise asks for the related rows in "
+                    f"the same query. Your queries:\n{list_queries(run.log)}",
+                    fix="A JOIN does it: `select_related` follows a foreign key in the same query.",
                 )
         for column in self.not_selected:
             table, _, name = column.partition(".")
-            needle = f'"{table}"."{name}"'
-            for number, query in enumerate(run.log, start=1):
-                if needle in _select_list(query.sql):
+            for number, (query, shape) in enumerate(shapes, start=1):
+                if shape.selects(table, name):
                     return self.fail(
                         f"`{column}` is still selected, by query {number}: "
                         f"`{short_sql(query)}` — this exercise is about not loading it"
@@ -170,8 +153,8 @@ class Updates(Check):
                 )
                 return self.fail(
                     f"{sizes}: one statement per row, like `{short_sql(first)}`{line}. "
-                    f"At most {self.at_most} allowed: let the database change every row in "
-                    "one statement."
+                    f"At most {self.at_most} allowed.",
+                    fix="Let the database change every row in one statement.",
                 )
         most = max(len(updates) for _, updates in counts)
         return self.passed(f"{plural(most, 'UPDATE', 'UPDATEs')} at most, at every size")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from workshop_site.grading.compare import canonical, first_difference, show
 from workshop_site.grading.kinds.base import Check, Outcome, Stage, register
@@ -17,9 +18,14 @@ __all__ = ["Result"]
 @register
 @dataclass(frozen=True)
 class Result(Check):
-    """The result equals the reference's at every size (``ordered``: in the same order)."""
+    """The result equals the reference's at every size (``ordered``: in the same order).
+
+    ``advice_when(expected, got)``: the exercise's advice (and fix) is for one kind of
+    wrong result only; said when this is true of the values at the size that differs.
+    """
 
     ordered: bool = False
+    advice_when: Callable[[Any, Any], bool] | None = None
 
     kind = "result"
     failure = "wrong result"
@@ -33,7 +39,12 @@ class Result(Check):
         for run in attempt.runs:
             difference = first_difference(expected[run.size], run.value, ordered=self.ordered)
             if difference is not None:
-                return self.fail(f"{attempt.where(run.size)}: {difference}")
+                message = f"{attempt.where(run.size)}: {difference}"
+                if self.advice_when is not None and not self.advice_when(
+                    expected[run.size], run.value
+                ):
+                    return Outcome(False, message)
+                return self.fail(message)
         return self.passed(f"right with {attempt.sizes_text()}")
 
     def _hard_coded(self, attempt: Attempt, expected: dict[int, object]) -> str:

@@ -1,0 +1,231 @@
+"""One naive answer per exercise: the code a learner starts from (the solutions notebooks'
+``*_naive`` functions, the shop's own panels), or, for the warm-ups whose naive code
+passes, the mistake the instructor guide names as the most common.
+
+Every one must fail its exercise, on any machine, under any load:
+``tests/test_mutations.py`` checks it (and that its message names no fix in exercise
+mode), ``benchmarks/grading_under_load.py`` checks it quiet and loaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import requests
+from django.conf import settings
+from django.db import connection, models
+from django.db.models import Avg, Count
+from django.test.utils import CaptureQueriesContext
+
+from workshop_site.external.client import FLAT_SHIPPING, ShippingQuote
+from workshop_site.lessons.composing import rated_card, shipments
+from workshop_site.lessons.in_database import RESTOCK_BELOW, RESTOCK_UNITS
+from workshop_site.lessons.long_jobs import invoice_line
+from workshop_site.lessons.template_costs import pending_page, render_orders
+from workshop_site.shop import dashboard, views
+from workshop_site.shop.factories import add_orders, make_customer
+from workshop_site.shop.models import (
+    Customer,
+    Listing,
+    Order,
+    OrderLine,
+    Pizza,
+    Product,
+    Review,
+)
+
+__all__ = ["NAIVE"]
+
+
+def _waiting() -> Any:
+    return Customer.objects.filter(welcome_letter_sent=False)
+
+
+# 00: the instructor guide's most common mistakes (the naive count in Python passes 00.1)
+
+
+def waiting_count_lazy() -> Any:
+    return _waiting()  # the queryset, without .count()
+
+
+def newest_waiting_oldest_first() -> list[str]:
+    return list(_waiting().order_by("created_at").values_list("name", flat=True)[:5])
+
+
+def welcome_letter_labels_naive() -> list[str]:
+    return [customer.mailing_label for customer in _waiting()]
+
+
+def pending_order_totals_naive() -> dict[int, Decimal]:
+    pending = Order.objects.filter(status=Order.Status.PENDING)
+    return {order.pk: order.total for order in pending}
+
+
+def welcome_envelopes_naive() -> list[tuple[str, str, str, str]]:
+    return [(c.name, c.address.street, c.address.postcode, c.address.city) for c in _waiting()]
+
+
+def packing_list_naive() -> list[tuple[int, str, int]]:
+    lines = OrderLine.objects.filter(order__status=Order.Status.PENDING)
+    return [(line.order_id, line.listing.product.title, line.quantity) for line in lines]
+
+
+def apology_letters_naive() -> list[str]:
+    return [review.customer.mailing_label for review in Review.objects.filter(rating=1)]
+
+
+def menu_page_naive() -> list[tuple[str, Decimal, list[str], bool]]:
+    menu = []
+    for pizza in Pizza.objects.all():
+        toppings = pizza.toppings.all()
+        vegetarian = all(topping.is_vegetarian for topping in toppings)
+        menu.append((pizza.name, pizza.price, sorted(t.name for t in toppings), vegetarian))
+    return menu
+
+
+def product_cards_naive() -> list[tuple[str, str, str | None, list[str]]]:
+    cards = []
+    for product in Product.objects.filter(is_public=True):
+        images = product.images.all()
+        first = images[0].url if images else None
+        categories = sorted(category.name for category in product.categories.all())
+        cards.append((product.title, product.brand.name, first, categories))
+    return cards
+
+
+def good_reviews_naive() -> dict[str, list[int]]:
+    products = Product.objects.prefetch_related("reviews")
+    return {
+        product.slug: sorted(r.rating for r in product.reviews.filter(rating__gte=4))
+        for product in products
+    }
+
+
+def orders_to_ship_naive() -> list[Any]:
+    return shipments(Order.objects.filter(status=Order.Status.PAID).newest_first())
+
+
+def rated_cards_naive() -> list[Any]:
+    cards = []
+    for listing in Listing.objects.public().newest_first().optimize_for_list():
+        stats = listing.product.reviews.aggregate(count=Count("id"), average=Avg("rating"))
+        cards.append(rated_card(listing, stats["count"], stats["average"]))
+    return cards
+
+
+def export_products_naive() -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "title", "brand", "slug", "created"])
+    for product in Product.objects.select_related("brand").order_by("id"):
+        created = product.created_at.date().isoformat()
+        writer.writerow([product.pk, product.title, product.brand.name, product.slug, created])
+    return out.getvalue()
+
+
+def catalogue_products_naive() -> Any:
+    return Product.objects.public().select_related("brand").order_by("title", "id")
+
+
+def test_order_summaries_one_size(order_summaries: Callable[..., Any]) -> None:
+    """The talk's "what people do": one customer, one order, the count pinned."""
+    customer = make_customer()
+    add_orders(customer, count=1)
+    with CaptureQueriesContext(connection) as captured:
+        order_summaries(customer)
+    assert len(captured) == 2
+
+
+def test_review_lines_without_fetch_mode(review_lines: Callable[..., Any]) -> None:
+    product = Product.objects.filter(reviews__isnull=False).order_by("id").first()
+    assert review_lines(product)
+
+
+def shipping_quote_naive(postcode: str) -> ShippingQuote:
+    response = requests.get(  # noqa: S113 - the naive call: no timeout
+        f"{settings.PARTNERS['URL']}/shipping/quote",
+        params={"postcode": postcode},
+        headers={"Authorization": f"Bearer {settings.PARTNERS['API_KEY']}"},
+    )
+    data = response.json()
+    return ShippingQuote(Decimal(data["price"]), int(data["days"]), estimated=False)
+
+
+def shipping_quote_test_live(cassette: Path, record_mode: str = "none") -> None:
+    """Calls the partners every time: no cassette at all."""
+    from workshop_site.external import client
+
+    assert client.shipping_quote("69001") != FLAT_SHIPPING
+
+
+def queue_index_on_status() -> models.Index:
+    return models.Index(fields=["status"], name="order_status_idx")
+
+
+def export_orders_naive() -> tuple[int, str]:
+    digest = hashlib.sha256()
+    count = 0
+    for order in Order.objects.order_by("pk"):
+        digest.update(invoice_line(order).encode())
+        count += 1
+    return count, digest.hexdigest()
+
+
+def restock_naive() -> int:
+    count = 0
+    for listing in Listing.objects.filter(is_active=True, stock__lt=RESTOCK_BELOW):
+        listing.stock += RESTOCK_UNITS
+        listing.save()
+        count += 1
+    return count
+
+
+def pending_orders_page_naive() -> str:
+    return render_orders(pending_page())
+
+
+def dashboard_index_on_created() -> models.Index:
+    return models.Index(fields=["created_at"], name="order_created_idx")
+
+
+def test_dashboard_status_only(get_dashboard: Callable[[], Any]) -> None:
+    assert get_dashboard().status_code == 200
+
+
+#: The naive answer of every exercise, by id.
+NAIVE: dict[str, Callable[..., Any]] = {
+    "00.1": waiting_count_lazy,
+    "00.2": newest_waiting_oldest_first,
+    "01.1": welcome_letter_labels_naive,
+    "01.2": pending_order_totals_naive,
+    "02.1": views.home_naive,
+    "03.1": welcome_envelopes_naive,
+    "03.2": packing_list_naive,
+    "03.3": apology_letters_naive,
+    "04.1": menu_page_naive,
+    "04.2": product_cards_naive,
+    "04.3": good_reviews_naive,
+    "05.1": orders_to_ship_naive,
+    "05.2": rated_cards_naive,
+    "06.1": export_products_naive,
+    "06.2": catalogue_products_naive,
+    "07.1": test_order_summaries_one_size,
+    "07.2": test_review_lines_without_fetch_mode,
+    "08.1": shipping_quote_naive,
+    "08.2": shipping_quote_test_live,
+    "09.1": queue_index_on_status,
+    "09.2": export_orders_naive,
+    "09.3": restock_naive,
+    "09.4": pending_orders_page_naive,
+    "10.1": dashboard.orders_to_ship,
+    "10.2": dashboard_index_on_created,
+    "10.3": dashboard.low_stock,
+    "10.4": dashboard.carrier_status,
+    "10.5": test_dashboard_status_only,
+}

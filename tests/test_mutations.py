@@ -1,0 +1,85 @@
+"""Every exercise refuses the code a learner starts from, and answers that change the
+statement's meaning (a filter dropped, an order reversed or dropped, a slice changed).
+
+The naive answers (``tests/naive_answers.py``) fail their exercise, and in an exercise
+notebook their first message names the problem, not the fix (issue 21: the fix comes
+from ``lab.hint``). The mutants are the reference answers with one part of the
+statement taken out: each must fail at the grading sizes, or the grading data can't tell
+the right answer from a wrong one (00.2's filter, 05.1's order once could not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from naive_answers import NAIVE
+
+from workshop_site.grading import grade
+from workshop_site.grading.exercises import ex05
+from workshop_site.grading.registry import all_exercises, get
+from workshop_site.lab.inspector import mode
+from workshop_site.shop.models import Customer, Order
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("grading_sandbox")]
+
+
+def test_every_exercise_has_a_naive_answer():
+    assert sorted(NAIVE) == sorted(all_exercises())
+
+
+@pytest.mark.parametrize("exercise_id", sorted(NAIVE))
+def test_the_naive_answer_fails_and_its_message_keeps_the_fix_for_the_hints(exercise_id):
+    with mode(exercise=True):
+        verdict = grade(exercise_id, NAIVE[exercise_id], progress=False)
+    assert verdict.status == "fail", repr(verdict)
+    for check in get(exercise_id).checks:
+        if check.fix:
+            assert check.fix not in verdict.message, repr(verdict)
+
+
+def _waiting() -> Any:
+    return Customer.objects.filter(welcome_letter_sent=False)
+
+
+def _names(queryset: Any) -> list[str]:
+    return list(queryset.values_list("name", flat=True)[:5])
+
+
+def _orders_to_ship(order_by: tuple[str, ...]) -> Callable[[], list[Any]]:
+    def answer() -> list[Any]:
+        paid = ex05.OrderListQuerySet(Order).filter(status=Order.Status.PAID)
+        return ex05.shipments(paid.order_by(*order_by).optimize_for_list())
+
+    return answer
+
+
+#: (exercise, what the mutant changes, the mutant): each changes the statement's meaning.
+MUTANTS: list[tuple[str, str, Callable[[], Any]]] = [
+    ("00.1", "filter dropped", lambda: Customer.objects.count()),
+    (
+        "00.1",
+        "filter negated (exclude)",
+        lambda: Customer.objects.exclude(welcome_letter_sent=False).count(),
+    ),
+    ("00.2", "filter dropped", lambda: _names(Customer.objects.order_by("-created_at"))),
+    ("00.2", "order reversed", lambda: _names(_waiting().order_by("created_at"))),
+    ("00.2", "order dropped (by id)", lambda: _names(_waiting().order_by("id"))),
+    (
+        "00.2",
+        "slice changed",
+        lambda: list(_waiting().order_by("-created_at").values_list("name", flat=True)[:4]),
+    ),
+    ("05.1", "order reversed", _orders_to_ship(("created_at", "id"))),
+    ("05.1", "order dropped (by id)", _orders_to_ship(("id",))),
+]
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "change", "mutant"), MUTANTS, ids=[f"{m[0]}: {m[1]}" for m in MUTANTS]
+)
+def test_a_mutant_of_the_reference_fails(exercise_id, change, mutant):
+    verdict = grade(exercise_id, mutant, progress=False)
+    assert verdict.status == "fail", f"{exercise_id} with its {change}: {verdict!r}"
+    assert verdict.kind == "result", repr(verdict)
