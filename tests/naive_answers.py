@@ -28,7 +28,7 @@ from workshop_site.lessons.composing import rated_card, shipments
 from workshop_site.lessons.in_database import RESTOCK_BELOW, RESTOCK_UNITS
 from workshop_site.lessons.long_jobs import invoice_line
 from workshop_site.lessons.template_costs import pending_page, render_orders
-from workshop_site.shop import dashboard, views
+from workshop_site.shop import dashboard
 from workshop_site.shop.factories import add_orders, make_customer
 from workshop_site.shop.models import (
     Customer,
@@ -50,21 +50,38 @@ def _waiting() -> Any:
 # 00: the instructor guide's most common mistakes (the naive count in Python passes 00.1)
 
 
-def waiting_count_lazy() -> Any:
-    return _waiting()  # the queryset, without .count()
+def pending_count_lazy() -> Any:
+    return Order.objects.filter(status=Order.Status.PENDING)  # the queryset, without .count()
 
 
 def newest_waiting_oldest_first() -> list[str]:
     return list(_waiting().order_by("created_at").values_list("name", flat=True)[:5])
 
 
-def welcome_letter_labels_naive() -> list[str]:
-    return [customer.mailing_label for customer in _waiting()]
+def label_costs_typed_in() -> dict[str, int]:
+    """01.3: the counts read in the notebook, typed in (right at one size at most)."""
+    return {"queries": 11, "labels": 10}
 
 
-def pending_order_totals_naive() -> dict[int, Decimal]:
-    pending = Order.objects.filter(status=Order.Status.PENDING)
-    return {order.pk: order.total for order in pending}
+def pending_totals_diagnosis_of_the_cell() -> dict[str, Any]:
+    """01.4: the relation right, the line of the learner's own cell (the loop)."""
+    return {"relation": "Order.lines", "line": 3}
+
+
+def costliest_route_most_requested(run: Any) -> Any:
+    """02.2: the most requested route, not the costliest."""
+    from workshop_site.lab.routes import route_stats
+
+    return route_stats(run)["requests"].idxmax()
+
+
+def api_alert_pasted_from_the_lesson() -> Any:
+    """02.3: the lesson's search rule, which the API traffic never visits."""
+    from workshop_site.lab.alert_rules import AlertRule
+
+    return AlertRule(
+        "search N+1", metric="queries", stat="p95", threshold=10, route="/search/", window=4
+    )
 
 
 def welcome_envelopes_naive() -> list[tuple[str, str, str, str]]:
@@ -200,11 +217,12 @@ def test_dashboard_status_only(get_dashboard: Callable[[], Any]) -> None:
 
 #: The naive answer of every exercise, by id.
 NAIVE: dict[str, Callable[..., Any]] = {
-    "00.1": waiting_count_lazy,
+    "00.1": pending_count_lazy,
     "00.2": newest_waiting_oldest_first,
-    "01.1": welcome_letter_labels_naive,
-    "01.2": pending_order_totals_naive,
-    "02.1": views.home_naive,
+    "01.3": label_costs_typed_in,
+    "01.4": pending_totals_diagnosis_of_the_cell,
+    "02.2": costliest_route_most_requested,
+    "02.3": api_alert_pasted_from_the_lesson,
     "03.1": welcome_envelopes_naive,
     "03.2": packing_list_naive,
     "03.3": apology_letters_naive,
