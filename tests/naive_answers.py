@@ -24,10 +24,14 @@ from django.db.models import Avg, Count
 from django.test.utils import CaptureQueriesContext
 
 from workshop_site.external.client import FLAT_SHIPPING, ShippingQuote
-from workshop_site.lessons.composing import rated_card, shipments
-from workshop_site.lessons.in_database import RESTOCK_BELOW, RESTOCK_UNITS
-from workshop_site.lessons.long_jobs import invoice_line
-from workshop_site.lessons.template_costs import pending_page, render_orders
+from workshop_site.grading.exercises.ex05 import rated_card, shipments
+from workshop_site.grading.exercises.ex09 import (
+    RESTOCK_BELOW,
+    RESTOCK_UNITS,
+    invoice_line,
+    pending_page,
+    render_orders,
+)
 from workshop_site.shop import dashboard
 from workshop_site.shop.factories import add_orders, make_customer
 from workshop_site.shop.models import (

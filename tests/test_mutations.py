@@ -18,6 +18,7 @@ from naive_answers import NAIVE
 
 from workshop_site.grading import grade
 from workshop_site.grading.exercises import ex05
+from workshop_site.grading.references import ref05
 from workshop_site.grading.registry import all_exercises, get
 from workshop_site.lab.inspector import mode
 from workshop_site.shop.models import Customer, Order
@@ -49,7 +50,7 @@ def _names(queryset: Any) -> list[str]:
 
 def _orders_to_ship(order_by: tuple[str, ...]) -> Callable[[], list[Any]]:
     def answer() -> list[Any]:
-        paid = ex05.OrderListQuerySet(Order).filter(status=Order.Status.PAID)
+        paid = ref05.OrderListQuerySet(Order).filter(status=Order.Status.PAID)
         return ex05.shipments(paid.order_by(*order_by).optimize_for_list())
 
     return answer
