@@ -47,7 +47,8 @@ EXERCISES = [
         title="Which route costs the most server time?",
         returns=str,
         expects='a route, as the request log writes it: "/products/<str:slug>/"',
-        sizes=(100,),
+        # Traffic is sent on the smaller grading data; the larger one only counts the rows.
+        sizes=(100, 300),
         rows=_PUBLIC,
         time_limit=30.0,
         query_cap=200_000,
@@ -76,7 +77,8 @@ EXERCISES = [
         title="An alert that catches the bad deploy on the partners' API",
         returns=AlertRule,
         expects="a `lab.AlertRule(...)`",
-        sizes=(100,),
+        # Traffic is sent on the smaller grading data; the larger one only counts the rows.
+        sizes=(100, 300),
         rows=_PUBLIC,
         time_limit=30.0,
         query_cap=200_000,
