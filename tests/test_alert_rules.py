@@ -82,6 +82,9 @@ def test_the_deploy_and_the_alert_are_numbered_like_bad_deploy_at(seeded):
     frame = run.frame()
     assert list(frame["release"].iloc[149:151]) == ["v1", "v2"]
     found = alert(SEARCH_QUERIES, run)
+    # The chart's deploy line: the request the release changed at, not the first request
+    # of the route's window that straddles it.
+    assert found.deploys == [(150, "v2")]
     assert found.fired_at is not None
     assert 150 <= found.fired_at < 300
     assert f"#{found.fired_at}" in found.message()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -75,6 +75,9 @@ class AlertEvaluation:
     rule: AlertRule
     # window, first_request, last_request, release, requests, value, breach, firing
     windows: pd.DataFrame
+    #: ``(request, release)`` where a release took over, numbered like the windows (from
+    #: the whole data evaluated: a deploy is a moment, whichever route it breaks).
+    deploys: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def fired(self) -> bool:
@@ -124,7 +127,7 @@ class AlertEvaluation:
                 label="firing",
             )
         ax.axhline(self.rule.threshold, color="#e67e22", linestyle="--", label="threshold")
-        for seq, release in _release_starts(w):
+        for seq, release in self.deploys:
             ax.axvline(
                 seq, color="#7f8c8d", linestyle=":", label=f"deploy {release} (request {seq})"
             )
@@ -151,12 +154,13 @@ class AlertEvaluation:
         return f"<p>{html.escape(self.message())}</p>"
 
 
-def _release_starts(windows: pd.DataFrame) -> list[tuple[int, str]]:
-    changes = windows["release"] != windows["release"].shift()
-    starts = windows[changes].iloc[1:]
+def _deploys(log: pd.DataFrame) -> list[tuple[int, str]]:
+    """Where the release changes in ``log`` (numbered by its ``request`` column)."""
+    changes = log["release"] != log["release"].shift()
+    starts = log[changes].iloc[1:]
     return [
-        (int(seq), str(release))
-        for seq, release in zip(starts.first_request, starts.release, strict=True)
+        (int(request), str(release))
+        for request, release in zip(starts["request"], starts["release"], strict=True)
     ]
 
 
@@ -164,6 +168,7 @@ def alert(rule: AlertRule, data: Any = None) -> AlertEvaluation:
     """Evaluate ``rule`` over ``data`` (a traffic run, records, or the whole store)."""
     log = request_log(data).sort_values("seq")
     log = log.assign(request=range(len(log)))
+    deploys = _deploys(log)
     if rule.route is not None:
         log = log[log["route"] == rule.route]
     values = log["status"] >= 500 if rule.metric == "error" else log[rule.metric]
@@ -188,7 +193,8 @@ def alert(rule: AlertRule, data: Any = None) -> AlertEvaluation:
             }
         )
     columns = ["window", "first_request", "last_request", "release", "requests", "value"]
-    return AlertEvaluation(rule, pd.DataFrame(rows, columns=[*columns, "breach", "firing"]))
+    frame = pd.DataFrame(rows, columns=[*columns, "breach", "firing"])
+    return AlertEvaluation(rule, frame, deploys)
 
 
 def alerts(rules: Iterable[AlertRule], data: Any = None) -> pd.DataFrame:
