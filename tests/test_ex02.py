@@ -2,7 +2,7 @@
 
 02.2 (the costliest route, read from a run) and 02.3 (an alert rule that catches the bad
 deploy on the partners' API): the reference passes; the answers a learner gets wrong —
-the most requested route, the slowest route, a route typed in; a rule that always fires,
+the most requested route, a route typed in; a rule that always fires,
 one that never does, the lesson's search rule pasted, a rule on time — fail, each saying
 what it measured and not the answer. The grading data is left as it was."""
 
@@ -53,15 +53,12 @@ def test_costliest_route_the_reference_passes():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    ("column", "answer"), [("requests", "/api/cart/"), ("p50_ms", "/products/")]
-)
-def test_costliest_route_the_most_requested_or_the_slowest_route_fails(column, answer):
+def test_costliest_route_the_most_requested_route_fails():
     verdict = rejected(
         "02.2",
-        lambda run: lab.route_stats(run)[column].idxmax(),
-        "whole shop's traffic",
-        f"answers '{answer}'",
+        lambda run: lab.route_stats(run)["requests"].idxmax(),
+        "the shop's traffic (seed 32)",
+        "answers '/api/cart/'",
         "Is another route's total higher?",
         kind="reads-traffic",
     )
