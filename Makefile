@@ -26,6 +26,8 @@
 # exercises:     exercises/NN_*_exercises.ipynb from solutions/NN_*_solutions.ipynb
 #                (answers replaced by stubs); see docs/grading.md
 # site:          the shop as a real site with Django Debug Toolbar: http://127.0.0.1:8000/guide/
+# class:         a class on JupyterHub on this machine, as root: a local account per learner
+#                (ARGS="--learners 5"), until Ctrl-C; see docs/jupyterhub.md
 # doctor:        is this machine ready? one line per check, with the fix for each failure
 # course:        the course table (README, instructor guide) and each lesson's navigation;
 # timings:       the same, after copying the last test run's notebook timings
@@ -38,8 +40,8 @@ SETUP = py=.venv/bin/python; [ -x "$$py" ] || py=$$(scripts/find-python) || exit
 	"$$py" -m workshop_site.setup
 OPTIONS = $(if $(OFFLINE),--offline "$(OFFLINE)") $(if $(FORCE),--force) \
 	$(if $(WORKERS),--workers $(WORKERS))
-TARGETS = install lab lint check test test-slow test-postgres doctor exercises site course timings \
-	wheelhouse reset clean
+TARGETS = install lab lint check test test-slow test-postgres doctor exercises site class course \
+	timings wheelhouse reset clean
 
 .PHONY: $(TARGETS)
 

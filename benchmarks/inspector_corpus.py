@@ -34,7 +34,7 @@ def _setup() -> None:
     os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workshop_site.settings")
     sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(ROOT / "tests"))  # the corpus's data modules (corpus_lesson03)
+    sys.path.insert(0, str(ROOT / "tests"))  # the corpus's data modules (corpus_lesson03, 04)
     import django
     from django.core.management import call_command
 

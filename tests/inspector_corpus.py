@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 import corpus_lesson03 as n_plus_one
+import corpus_lesson04 as prefetch
 import django
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
@@ -46,7 +47,7 @@ from workshop_site.grading.exercises import ex05
 from workshop_site.grading.exercises import ex07 as pinning
 from workshop_site.lab.capture import QueryLog, queries
 from workshop_site.lab.inspector import Finding, Fix, diagnose
-from workshop_site.lessons import composing, prefetch, template_costs
+from workshop_site.lessons import composing, template_costs
 from workshop_site.seed import REFERENCE_NOW, seed
 from workshop_site.shop import dashboard, views
 from workshop_site.shop.models import (

@@ -39,7 +39,6 @@ from workshop_site.shop.models import (
     Listing,
     Order,
     OrderLine,
-    Pizza,
     Product,
     Review,
 )
@@ -88,26 +87,25 @@ def api_alert_pasted_from_the_lesson() -> Any:
     )
 
 
-def welcome_envelopes_naive() -> list[tuple[str, str, str, str]]:
-    return [(c.name, c.address.street, c.address.postcode, c.address.city) for c in _waiting()]
-
-
-def packing_list_naive() -> list[tuple[int, str, int]]:
+def order_lines_naive() -> list[tuple[int, str, int]]:
     lines = OrderLine.objects.filter(order__status=Order.Status.PENDING)
-    return [(line.order_id, line.listing.product.title, line.quantity) for line in lines]
+    return [(line.order_id, line.order.customer.name, line.quantity) for line in lines]
+
+
+def moderation_queue_naive() -> list[tuple[int, str, str]]:
+    reviews = Review.objects.filter(rating__lte=2)
+    return [(review.rating, review.product.title, review.customer.name) for review in reviews]
 
 
 def apology_letters_naive() -> list[str]:
     return [review.customer.mailing_label for review in Review.objects.filter(rating=1)]
 
 
-def menu_page_naive() -> list[tuple[str, Decimal, list[str], bool]]:
-    menu = []
-    for pizza in Pizza.objects.all():
-        toppings = pizza.toppings.all()
-        vegetarian = all(topping.is_vegetarian for topping in toppings)
-        menu.append((pizza.name, pizza.price, sorted(t.name for t in toppings), vegetarian))
-    return menu
+def statements_naive() -> dict[int, list[tuple[int, Decimal]]]:
+    return {
+        customer.pk: sorted((order.pk, order.total) for order in customer.orders.all())
+        for customer in Customer.objects.all()
+    }
 
 
 def product_cards_naive() -> list[tuple[str, str, str | None, list[str]]]:
@@ -120,11 +118,14 @@ def product_cards_naive() -> list[tuple[str, str, str | None, list[str]]]:
     return cards
 
 
-def good_reviews_naive() -> dict[str, list[int]]:
-    products = Product.objects.prefetch_related("reviews")
+def complaints_prefetched() -> dict[int, list[int]]:
+    customers = Customer.objects.prefetch_related("reviews")
     return {
-        product.slug: sorted(r.rating for r in product.reviews.filter(rating__gte=4))
-        for product in products
+        customer.pk: [
+            review.pk
+            for review in customer.reviews.filter(rating__lte=2).order_by("-created_at", "-id")
+        ]
+        for customer in customers
     }
 
 
@@ -227,12 +228,12 @@ NAIVE: dict[str, Callable[..., Any]] = {
     "01.4": pending_totals_diagnosis_of_the_cell,
     "02.2": costliest_route_most_requested,
     "02.3": api_alert_pasted_from_the_lesson,
-    "03.1": welcome_envelopes_naive,
-    "03.2": packing_list_naive,
+    "03.1": order_lines_naive,
+    "03.2": moderation_queue_naive,
     "03.3": apology_letters_naive,
-    "04.1": menu_page_naive,
+    "04.1": statements_naive,
     "04.2": product_cards_naive,
-    "04.3": good_reviews_naive,
+    "04.3": complaints_prefetched,
     "05.1": orders_to_ship_naive,
     "05.2": rated_cards_naive,
     "06.1": export_products_naive,

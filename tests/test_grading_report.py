@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
@@ -81,6 +82,43 @@ def test_the_live_report_survives_a_bad_file_and_names_it(tmp_path):
     assert f"1 damaged line in {damaged}" in summary
     assert f"{unreadable}: not read" in summary
     assert "read 3 progress files" in summary
+
+
+def test_the_live_report_follows_every_learner_and_says_what_each_is_on(tmp_path):
+    home = tmp_path / "home"
+    grows = "query count grows with rows"
+    checks = [_check("03.1", "pass"), _check("03.2", "fail", grows), _check("03.2", "fail", grows)]
+    checks[0]["time"] = "2026-12-07T10:00:00+00:00"
+    checks[1]["time"] = "2026-12-07T10:04:00+00:00"
+    checks[2]["time"] = "2026-12-07T10:06:30+00:00"
+    _write_progress(home / "learner1" / ".django-perf-workshop" / "progress.jsonl", checks)
+    (home / "learner2" / ".django-perf-workshop").mkdir(parents=True)  # logged in, no check
+    report = live([str(home / "*" / ".django-perf-workshop" / "progress.jsonl")])
+    assert report.learners == ["learner1", "learner2"]
+    assert report.cell("learner2", "03.1").status == "not tried"
+    report.made = datetime(2026, 12, 7, 10, 10, tzinfo=UTC)
+    summary = report.summary()
+    now = summary.split("Now (each learner's last check, at ", 1)[1].splitlines()
+    assert now[1:] == [
+        f"  learner1  03.2 FAIL 3 min ago: {grows} (2 attempts)",
+        "  learner2  no check yet",
+    ]
+
+
+def test_the_command_follows_the_class_every_few_seconds(tmp_path, capsys, monkeypatch):
+    _write_progress(tmp_path / "ann" / "progress.jsonl", [_check("00.1", "pass")])
+    sleeps = []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        if len(sleeps) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("time.sleep", sleep)
+    pattern = str(tmp_path / "*" / "progress.jsonl")
+    assert main(["report", "--live", pattern, "--every", "5"]) == 0
+    assert capsys.readouterr().out.count("Exercises report: 1 learner") == 2
+    assert sleeps == [5, 5]
 
 
 def test_the_command_writes_a_csv(tmp_path, capsys):

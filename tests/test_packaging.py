@@ -24,11 +24,14 @@ def _conda_pip(path: Path) -> tuple[str, list[str]]:
     return python, pip
 
 
-def _assert_same_requirements(path: Path) -> list[str]:
+def _assert_same_requirements(path: Path, *, extras: tuple[str, ...] = ()) -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     python, pip = _conda_pip(path)
     assert python.split("=")[1] >= project["requires-python"].removeprefix(">=")
-    declared = {_name(r): r.replace(" ", "") for r in project["dependencies"]}
+    wanted = [*project["dependencies"]]
+    for extra in extras:
+        wanted += project["optional-dependencies"][extra]
+    declared = {_name(r): r.replace(" ", "") for r in wanted}
     listed = {_name(r): r.replace(" ", "") for r in pip if not r.startswith("-e") and r != "."}
     assert listed == declared, f"{path.relative_to(ROOT)} disagrees with pyproject.toml"
     return pip
@@ -40,7 +43,8 @@ def test_environment_yml_agrees_with_pyproject():
 
 
 def test_binder_environment_agrees_with_pyproject():
-    pip = _assert_same_requirements(ROOT / "binder" / "environment.yml")
+    # The image of a class on a hub too: the hub extra (nbgitpuller, jupyter-server-proxy).
+    pip = _assert_same_requirements(ROOT / "binder" / "environment.yml", extras=("hub",))
     # repo2docker installs the environment before the repository is there.
     assert "-e ." not in pip
 
@@ -81,6 +85,15 @@ def test_binder_postbuild_installs_the_package_and_boots_the_shop(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert list((tmp_path / "templates").glob("shop-*.sqlite3")), "no template database built"
+
+
+def test_the_version_is_the_changelogs_newest():
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    from workshop_site import VERSION
+
+    newest = re.search(r"^## (\d+\.\d+\.\d+)", (ROOT / "CHANGELOG.md").read_text(), re.M)
+    assert newest, "CHANGELOG.md has no version heading"
+    assert version == VERSION == newest.group(1)
 
 
 def test_find_python_refuses_a_bad_override():

@@ -34,7 +34,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-__all__ = ["find_bindir", "throwaway_postgres", "PostgresNotInstalled", "Stopped", "main"]
+__all__ = [
+    "find_bindir",
+    "throwaway_postgres",
+    "PostgresNotInstalled",
+    "Stopped",
+    "stop_signals_raise",
+    "main",
+]
 
 #: The signals that stop ``python -m workshop_site.pgserver`` cleanly (SIGINT is Ctrl-C).
 STOP_SIGNALS = tuple(
@@ -121,7 +128,7 @@ def throwaway_postgres() -> Iterator[str]:
 
 
 @contextmanager
-def _stop_signals_raise() -> Iterator[None]:
+def stop_signals_raise() -> Iterator[None]:
     """SIGTERM and SIGHUP raise :class:`Stopped` in the main thread for the block, so that
     ``finally`` clauses (the server's clean-up) run; the previous handlers come back."""
 
@@ -160,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("usage: python -m workshop_site.pgserver COMMAND [ARG...]", file=sys.stderr)
         return 2
     try:
-        with _stop_signals_raise(), throwaway_postgres() as url:
+        with stop_signals_raise(), throwaway_postgres() as url:
             print(f"PostgreSQL on {url.split('@')[1]} (throwaway)", file=sys.stderr)
             return _run(command, url)
     except PostgresNotInstalled as exc:

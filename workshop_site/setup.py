@@ -71,16 +71,20 @@ TARGETS: dict[str, Target] = {
     "lint": Target("ruff check, ruff format --check and mypy", ("test",)),
     "check": Target("lint and the fast tests: the developer's loop, under a minute", ("test",)),
     "test": Target("lint, then the whole test suite but PostgreSQL and the browser", ("test",)),
-    "test-slow": Target("the suites that need more than Python: PostgreSQL, a browser", ("test",)),
+    "test-slow": Target(
+        "the suites that need more than Python: PostgreSQL, a browser, a JupyterHub",
+        ("test", "hub"),
+    ),
     "test-postgres": Target("the test suite on a throwaway PostgreSQL server", ("test",)),
     "doctor": Target("is this machine ready? one line per check, with fixes"),
     "exercises": Target("generate exercises/ from solutions/ (--force: over your answers)"),
     "site": Target("the shop as a real site with Django Debug Toolbar on 127.0.0.1:8000"),
+    "class": Target("a class on JupyterHub on this machine, a local account each (root)", ("hub",)),
     "course": Target("the course table and every lesson's navigation, from the notebooks"),
     "timings": Target("copy the last test run's notebook timings into the course table"),
     "wheelhouse": Target("download every wheel for an offline room into wheelhouse/", None),
     "reset": Target("forget your progress and every cached database (.workshop/)", None),
-    "clean": Target("reset, and remove .venv/", None),
+    "clean": Target("reset, and remove .venv/ (and .class-hub/)", None),
 }
 
 
@@ -142,11 +146,12 @@ def _lint(py: str) -> list[list[str]]:
 
 #: pytest's markers (pyproject.toml): ``notebook``, ``slow`` (builds large databases or
 #: waits on purpose), ``timing`` (compares times measured in the same test), ``postgres``
-#: and ``browser`` (need a server or Chromium: ``test-slow``, run by .ci/run).
-_FAST = "not notebook and not slow and not timing and not postgres and not browser"
-_ALL_BUT_SLOW_SUITES = "not timing and not postgres and not browser"
-_TIMING = "timing and not postgres and not browser"
-_SLOW_SUITES = "postgres or browser"
+#: ``browser`` and ``hub`` (need a server, Chromium, or root and Node.js for a class on
+#: JupyterHub: ``test-slow``, run by .ci/run).
+_FAST = "not notebook and not slow and not timing and not postgres and not browser and not hub"
+_ALL_BUT_SLOW_SUITES = "not timing and not postgres and not browser and not hub"
+_TIMING = "timing and not postgres and not browser and not hub"
+_SLOW_SUITES = "postgres or browser or hub"
 #: A command whose exit status 5 (pytest: no test selected) is not a failure.
 NONE_SELECTED_OK = "--none-selected-ok"
 
@@ -200,6 +205,7 @@ def commands_for(
             [*manage, "prepare_site", site],
             [*manage, "runserver", "127.0.0.1:8000", site],
         ],
+        "class": lambda: [[py, "-m", "workshop_site.classhub", *args]],
         "course": lambda: [[py, "-m", "workshop_site.course"]],
         "timings": lambda: [[py, "-m", "workshop_site.course", "--timings"]],
         "wheelhouse": lambda: [[py, "-m", "workshop_site.wheelhouse", "wheelhouse", *args]],
@@ -314,6 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _reset()
         if options.target == "clean":
             _remove(VENV)
+            _remove(ROOT / ".class-hub")  # the class's shared environment (make class)
         return 0
     if target.extras is None:
         python = ensure_venv()

@@ -1,8 +1,9 @@
 """``python -m workshop_site.grading``: the instructor's commands.
 
 report SUBMISSIONS/ [--csv out.csv]   re-run a folder of learners' exercise notebooks
-report --live "/home/*/.django-perf-workshop/progress.jsonl"
+report --live "/home/*/.django-perf-workshop/progress.jsonl" [--every 30]
                                       read learners' progress files, re-running nothing
+                                      (--every: again every 30 s, until Ctrl-C)
 prepare                               build every exercise's grading data (e.g. once
                                       when building a JupyterHub image)
 """
@@ -36,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
         "--live", nargs="+", metavar="GLOB", help="read progress files instead of re-running"
     )
     report.add_argument("--csv", type=Path, help="also write the table to this CSV file")
+    report.add_argument(
+        "--every", type=float, metavar="SECONDS", help="--live: read and print again, until Ctrl-C"
+    )
     report.add_argument("--jobs", type=int, help="notebooks run at once (default: CPUs, max 4)")
     report.add_argument("--timeout", type=int, default=60, help="seconds per cell at most")
     commands.add_parser("prepare", help="build the grading databases of every exercise")
@@ -57,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if bool(args.folder) == bool(args.live):
         parser.error("give either a folder of notebooks or --live GLOB")
+    if args.every and not args.live:
+        parser.error("--every goes with --live")
+    if args.live and args.every:
+        return _follow(args.live, args.every, args.csv)
     if args.live:
         report = live(args.live)
     else:
@@ -68,6 +76,25 @@ def main(argv: list[str] | None = None) -> int:
         report.write_csv(args.csv)
         print(f"\nWrote {len(report.cells)} rows to {args.csv}")
     return 0
+
+
+def _follow(patterns: list[str], every: float, csv: Path | None) -> int:
+    """The live report again and again: a class followed from a terminal."""
+    import time
+
+    from workshop_site.grading.report import live
+
+    try:
+        while True:
+            report = live(patterns)
+            if sys.stdout.isatty():
+                print("\033[2J\033[H", end="")  # a fresh screen each time
+            print(report.summary(), flush=True)
+            if csv:
+                report.write_csv(csv)
+            time.sleep(every)
+    except KeyboardInterrupt:
+        return 0
 
 
 if __name__ == "__main__":

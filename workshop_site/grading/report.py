@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ from workshop_site.grading.progress import (
 )
 from workshop_site.grading.renamed import current_id
 
-__all__ = ["Cell", "Report", "rerun", "live", "learner_name"]
+__all__ = ["Cell", "Activity", "Report", "rerun", "live", "learner_name"]
 
 # Plain ASCII in the grid: emoji widths differ between terminals and break the columns.
 _MARKS = {"pass": "ok", "fail": "FAIL", "not written": "todo", "error": "ERR", "not tried": "-"}
@@ -64,6 +65,41 @@ class Cell:
     message: str = ""
 
 
+@dataclass(frozen=True)
+class Activity:
+    """A learner's last check, in the live report: what they are on right now."""
+
+    learner: str
+    exercise: str = ""  # "" when the learner has checked nothing yet
+    status: str = ""
+    reason: str = ""
+    attempts: int = 0
+    time: datetime | None = None
+
+    def line(self, now: datetime, width: int) -> str:
+        if not self.exercise:
+            return f"  {self.learner:<{width}}  no check yet"
+        ago = _ago(now - self.time) if self.time else "at an unknown time"
+        mark = _MARKS.get(_CHECK_STATES.get(self.status, ""), self.status)
+        text = f"  {self.learner:<{width}}  {self.exercise} {mark} {ago}"
+        if self.status != "pass" and self.reason:
+            tries = f" ({self.attempts} attempts)" if self.attempts > 1 else ""
+            text += f": {self.reason}{tries}"
+        return text
+
+
+_CHECK_STATES = {"pass": "pass", "fail": "fail", "todo": "not written", "error": "error"}
+
+
+def _ago(delta: timedelta) -> str:
+    seconds = max(0, int(delta.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s ago"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min ago"
+
+
 @dataclass
 class Report:
     """The table, and how it was made."""
@@ -76,6 +112,9 @@ class Report:
     activities: dict[str, list[ActivityStatus]] = field(default_factory=dict)
     #: Exercises found in progress files that this version of the course no longer has.
     retired: list[Cell] = field(default_factory=list)
+    # The live report's: each learner's last check, most recent first.
+    activity: list[Activity] = field(default_factory=list)
+    made: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def learners(self) -> list[str]:
@@ -134,6 +173,11 @@ class Report:
         if self.retired:
             lines += ["", "Retired exercises (from an earlier version of the course):"]
             lines += [f"  {c.learner} on {c.exercise}: {c.title}" for c in self.retired]
+        if self.activity:
+            width = max(len(a.learner) for a in self.activity)
+            made = self.made.astimezone().strftime("%H:%M:%S")
+            lines += ["", f"Now (each learner's last check, at {made}):"]
+            lines += [a.line(self.made, width) for a in self.activity]
         if self.problems:
             lines += ["", "Files with problems (the rest of the table is complete):"]
             lines += [f"  {problem}" for problem in self.problems]
@@ -352,14 +396,56 @@ def _first_wildcard(pattern: str) -> int | None:
     return next((i for i, p in enumerate(parts) if glob.has_magic(p)), None)
 
 
+def _learner_folders(pattern: str, index: int | None) -> list[str]:
+    """The names the first wildcard matches (``/home/*``) whether or not the learner's
+    progress file exists yet: a learner who has checked nothing is in the report too."""
+    if index is None:
+        return []
+    parts = Path(pattern).parts
+    if index == len(parts) - 1:  # the wildcard is in the file's name
+        return []
+    return sorted(
+        Path(m).name for m in glob.glob(str(Path(*parts[: index + 1]))) if Path(m).is_dir()
+    )
+
+
+def _parse_time(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _activity(learner: str, found: list[dict[str, Any]]) -> Activity:
+    checks = [e for e in found if e.get("event") == "check"]
+    if not checks:
+        return Activity(learner)
+    last = checks[-1]
+    exercise = str(last["exercise"])
+    attempts = sum(
+        1 for e in checks if e["exercise"] == exercise and e.get("status") in ("pass", "fail")
+    )
+    return Activity(
+        learner,
+        exercise,
+        str(last.get("status", "")),
+        str(last.get("reason", "")),
+        attempts,
+        _parse_time(last.get("time")),
+    )
+
+
 def live(patterns: Sequence[str]) -> Report:
     """Read learners' progress files matching ``patterns`` (globs); the learner's name is
-    the path part the first wildcard matched (``/home/*/...`` → the home folder's name)."""
+    the path part the first wildcard matched (``/home/*/...`` → the home folder's name).
+    Every folder that wildcard matches is a learner, with or without a progress file yet."""
     events: dict[str, list[dict[str, Any]]] = {}
     problems: list[str] = []
     files = 0
     for pattern in patterns:
         index = _first_wildcard(pattern)
+        for learner in _learner_folders(pattern, index):
+            events.setdefault(learner, [])
         for match in sorted(glob.glob(pattern, recursive=True)):
             path = Path(match)
             parts = path.parts
@@ -383,4 +469,10 @@ def live(patterns: Sequence[str]) -> Report:
         every=all_exercises(),
     )
     report.problems = problems
+    oldest = datetime.min.replace(tzinfo=UTC)
+    report.activity = sorted(
+        (_activity(learner, found) for learner, found in events.items()),
+        key=lambda a: (a.time or oldest, a.learner),
+        reverse=True,
+    )
     return report

@@ -1,31 +1,46 @@
 """Lesson 04 (``prefetch_related`` and ``Prefetch``): relations that point to many rows.
 
-The classic wrong fixes: ``select_related`` on a many-to-many or a reverse foreign key
-(Django raises a ``FieldError``, which the grader explains), and ``.filter()`` on a
-prefetched relation (one query per row again, named by the diagnosis as the trap it is).
+Transfer: the lesson prefetches ``pizza.toppings``, ``product.images`` and
+``product.reviews`` (filtered by ``Prefetch``) and, as an activity, ``order.lines``;
+these start from the customer — two reverse foreign keys in a row, the second read by the
+``Order.total`` property (04.1), and the customer's reviews filtered **and** ordered in a
+``Prefetch`` (04.3) — and 04.2 mixes a JOIN and two prefetches in one queryset.
+
+The classic wrong fixes: ``select_related`` on a relation to many rows (Django raises a
+``FieldError``, which the grader explains), prefetching the first hop only (the property
+still queries once per order), and ``.filter()`` on a prefetched relation (one query per
+row again, named by the diagnosis as the trap it is).
 """
 
 from __future__ import annotations
 
 from workshop_site.grading.exercise import Exercise, Rows
 from workshop_site.grading.kinds import Budget, Result, Scaling
-from workshop_site.shop.models import Pizza, Product
+from workshop_site.shop.models import Customer, Order, Product
 
 EXERCISES = [
     Exercise(
         id="04.1",
-        title="The menu page",
-        returns=list,
-        expects="a list of (name, price, sorted topping names, vegetarian?) tuples, one per pizza",
-        rows=Rows("pizzas", lambda: Pizza.objects.count()),
-        checks=(Result(), Scaling(), Budget(queries=2)),
+        title="Customer statements",
+        returns=dict,
+        expects="a dict {customer id: sorted (order id, order total) tuples of their orders}",
+        rows=Rows("customers and orders", lambda: Customer.objects.count() + Order.objects.count()),
+        checks=(
+            Result(),
+            Scaling(advice="`Order.total` is a property: read it in `shop/models.py`."),
+            Budget(queries=3),
+        ),
+        # Two reverse foreign keys: the naive version runs 1 + customers + orders queries;
+        # smaller shops than the default keep it within the time limit on a busy hub.
+        sizes=(50, 150),
         hints=(
-            "Record the naive function: one query per pizza, each joining the through table "
-            "`shop_pizza_toppings`. `Pizza.toppings` is a many-to-many.",
-            "A JOIN cannot load a many-to-many without repeating each pizza once per "
-            "topping; `select_related` refuses it.",
-            '`Pizza.objects.prefetch_related("toppings")`: 2 queries, whatever the number '
-            "of pizzas; `pizza.toppings.all()` then reads the prefetched rows.",
+            "Record the naive function: two groups of similar queries. Which relation does "
+            "each load, and which line runs the second one? (It is not in your function.)",
+            "`customer.orders` is a reverse foreign key; `Order.total` iterates "
+            "`self.lines.all()`, another one. A prefetch of the orders leaves one query per "
+            "order for its lines.",
+            '`Customer.objects.prefetch_related("orders__lines")`: 3 queries, and '
+            "`order.total` reads the prefetched lines.",
         ),
     ),
     Exercise(
@@ -59,19 +74,19 @@ EXERCISES = [
     ),
     Exercise(
         id="04.3",
-        title="Products with their 4- and 5-star reviews only",
+        title="Complaints to answer, newest first",
         returns=dict,
-        expects="a dict {product slug: sorted ratings of its 4- and 5-star reviews}",
-        rows=Rows("products", lambda: Product.objects.count()),
+        expects="a dict {customer id: ids of their 1- and 2-star reviews, newest first}",
+        rows=Rows("customers", lambda: Customer.objects.count()),
         checks=(Result(), Scaling(), Budget(queries=2)),
         hints=(
-            "Record your version with `lab.queries()`: is the prefetch used, or does each "
-            "product still run a query of its own?",
-            "`product.reviews.filter(...)` builds a new queryset: it asks the database "
-            "again, whatever was prefetched. Only `.all()` reads the prefetch.",
-            'Put the filter in the prefetch: `Prefetch("reviews", '
-            'queryset=Review.objects.filter(rating__gte=4), to_attr="good")`, then read '
-            "`product.good`.",
+            "Record the colleague's version with `lab.queries()`: is the prefetch used, or "
+            "does each customer still run a query of its own? Which line runs it?",
+            "`customer.reviews.filter(...).order_by(...)` builds a new queryset: it asks the "
+            "database again, whatever was prefetched. Only `.all()` reads the prefetch.",
+            'Put the filter and the order in the prefetch: `Prefetch("reviews", '
+            'queryset=Review.objects.filter(rating__lte=2).order_by("-created_at", "-id"), '
+            'to_attr="complaints")`, then read `customer.complaints`.',
         ),
     ),
 ]

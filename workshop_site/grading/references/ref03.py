@@ -3,21 +3,19 @@
 # 03.1, 03.2, 03.3, as the solutions notebook writes them: the grader
 # runs these functions and `lab.solution()` shows them.
 
-from workshop_site.shop.models import Customer, Order, OrderLine, Review
+from workshop_site.shop.models import OrderLine, Review
 
 
-def welcome_envelopes():
-    """(name, street, postcode, city) of every waiting customer, in 1 query."""
-    waiting = Customer.objects.filter(welcome_letter_sent=False).select_related("address")
-    return [(c.name, c.address.street, c.address.postcode, c.address.city) for c in waiting]
+def order_lines():
+    """(order id, customer name, quantity) of every pending order's line, in 1 query."""
+    lines = OrderLine.objects.filter(order__status="pending").select_related("order__customer")
+    return [(line.order_id, line.order.customer.name, line.quantity) for line in lines]
 
 
-def packing_list():
-    """(order id, product title, quantity) of every pending order's line, in 1 query."""
-    lines = OrderLine.objects.filter(order__status=Order.Status.PENDING).select_related(
-        "listing__product"
-    )
-    return [(line.order_id, line.listing.product.title, line.quantity) for line in lines]
+def moderation_queue():
+    """(rating, product title, author name) of every 1- and 2-star review, in 1 query."""
+    reviews = Review.objects.filter(rating__lte=2).select_related("product", "customer")
+    return [(review.rating, review.product.title, review.customer.name) for review in reviews]
 
 
 def apology_letters():
@@ -28,13 +26,13 @@ def apology_letters():
 
 #: Each exercise's reference function.
 REFERENCES = {
-    '03.1': welcome_envelopes,
-    '03.2': packing_list,
+    '03.1': order_lines,
+    '03.2': moderation_queue,
     '03.3': apology_letters,
 }
 #: What `lab.solution()` shows for each exercise: the notebook's definitions.
 SHOWN = {
-    '03.1': ('welcome_envelopes',),
-    '03.2': ('packing_list',),
+    '03.1': ('order_lines',),
+    '03.2': ('moderation_queue',),
     '03.3': ('apology_letters',),
 }

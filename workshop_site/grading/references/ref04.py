@@ -4,17 +4,16 @@
 # runs these functions and `lab.solution()` shows them.
 
 from django.db.models import Prefetch
-from workshop_site.shop.models import Pizza, Product, Review
+from workshop_site.shop.models import Customer, Product, Review
 
 
-def menu_page():
-    """(name, price, sorted topping names, vegetarian?) per pizza, in 2 queries."""
-    menu = []
-    for pizza in Pizza.objects.prefetch_related("toppings"):
-        toppings = pizza.toppings.all()
-        vegetarian = all(topping.is_vegetarian for topping in toppings)
-        menu.append((pizza.name, pizza.price, sorted(t.name for t in toppings), vegetarian))
-    return menu
+def statements():
+    """{customer id: sorted (order id, order total) of their orders}, in 3 queries."""
+    customers = Customer.objects.prefetch_related("orders__lines")
+    return {
+        customer.pk: sorted((order.pk, order.total) for order in customer.orders.all())
+        for customer in customers
+    }
 
 
 def product_cards():
@@ -33,22 +32,24 @@ def product_cards():
     return cards
 
 
-def good_reviews():
-    """{product slug: sorted ratings of its 4- and 5-star reviews}, in 2 queries."""
-    good = Prefetch("reviews", queryset=Review.objects.filter(rating__gte=4), to_attr="good")
-    products = Product.objects.prefetch_related(good)
-    return {product.slug: sorted(review.rating for review in product.good) for product in products}
+def complaints():
+    """{customer id: ids of their 1- and 2-star reviews, newest first}, in 2 queries."""
+    low = Review.objects.filter(rating__lte=2).order_by("-created_at", "-id")
+    customers = Customer.objects.prefetch_related(
+        Prefetch("reviews", queryset=low, to_attr="complaints")
+    )
+    return {customer.pk: [review.pk for review in customer.complaints] for customer in customers}
 
 
 #: Each exercise's reference function.
 REFERENCES = {
-    '04.1': menu_page,
+    '04.1': statements,
     '04.2': product_cards,
-    '04.3': good_reviews,
+    '04.3': complaints,
 }
 #: What `lab.solution()` shows for each exercise: the notebook's definitions.
 SHOWN = {
-    '04.1': ('menu_page',),
+    '04.1': ('statements',),
     '04.2': ('product_cards',),
-    '04.3': ('good_reviews',),
+    '04.3': ('complaints',),
 }

@@ -1,10 +1,7 @@
-"""Lesson 04, ``prefetch_related`` and ``Prefetch``: each example, naive and fixed.
-
-Relations that point to **many** rows — many-to-many (``Pizza.toppings``) and reverse
-foreign keys (``Product.images``) — cannot be joined without repeating the parent on each
-row; ``prefetch_related`` loads them in one more query each and joins them in Python.
-Docstrings state the query counts notebook 04's prose claims;
-``tests/test_lessons_prefetch.py`` asserts each one.
+"""Lesson 04's examples as they were before the lesson typed them in its cells: kept as
+data for the inspector's corpus (``tests/inspector_corpus.py``), which checks that every
+finding on them is right and every suggested fix works. Learners never read this file;
+the lesson's own claims are in ``tests/claims/04_prefetch_related.py``.
 """
 
 from __future__ import annotations
