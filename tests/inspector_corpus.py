@@ -33,21 +33,22 @@ from typing import Any
 
 import corpus_lesson03 as n_plus_one
 import corpus_lesson04 as prefetch
+import corpus_lesson05 as composing
+import corpus_lesson07 as pinning
 import django
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import Avg, Count, Prefetch
+from django.db.models import Count, Prefetch
 from django.db.models.query import ModelIterable, QuerySet
 from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 
 from workshop_site.grading.exercises import ex05
-from workshop_site.grading.exercises import ex07 as pinning
 from workshop_site.lab.capture import QueryLog, queries
 from workshop_site.lab.inspector import Finding, Fix, diagnose
-from workshop_site.lessons import composing, template_costs
+from workshop_site.lessons import template_costs
 from workshop_site.seed import REFERENCE_NOW, seed
 from workshop_site.shop import dashboard, views
 from workshop_site.shop.models import (
@@ -584,19 +585,17 @@ def orders_to_ship_naive(_n: int) -> list[Any]:  # 05.1
     return ex05.shipments(paid)
 
 
-@snippet("Product.reviews", kind="exercise")
-def rated_cards_naive(_n: int) -> list[Any]:  # 05.2
-    cards = []
-    for listing in Listing.objects.public().newest_first().optimize_for_list():
-        stats = reading(
-            listing,
-            "product__reviews",
-            lambda listing: listing.product.reviews.aggregate(
-                count=Count("id"), average=Avg("rating")
-            ),
+@snippet("Customer.address", "Customer.orders", "Customer.reviews", kind="exercise")
+def support_list_naive(_n: int) -> list[Any]:  # 05.2
+    return [
+        (
+            customer.name,
+            customer.address.city,
+            reading(customer, "orders", lambda customer: customer.orders.count()),
+            reading(customer, "reviews", lambda customer: customer.reviews.count()),
         )
-        cards.append(ex05.rated_card(listing, stats["count"], stats["average"]))
-    return cards
+        for customer in Customer.objects.order_by("id")
+    ]
 
 
 # == the shop's pages ======================================================================

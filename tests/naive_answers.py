@@ -20,11 +20,10 @@ from typing import Any
 import requests
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Avg, Count
 from django.test.utils import CaptureQueriesContext
 
 from workshop_site.external.client import FLAT_SHIPPING, ShippingQuote
-from workshop_site.grading.exercises.ex05 import rated_card, shipments
+from workshop_site.grading.exercises.ex05 import shipments
 from workshop_site.grading.exercises.ex09 import (
     RESTOCK_BELOW,
     RESTOCK_UNITS,
@@ -133,21 +132,28 @@ def orders_to_ship_naive() -> list[Any]:
     return shipments(Order.objects.filter(status=Order.Status.PAID).newest_first())
 
 
-def rated_cards_naive() -> list[Any]:
-    cards = []
-    for listing in Listing.objects.public().newest_first().optimize_for_list():
-        stats = listing.product.reviews.aggregate(count=Count("id"), average=Avg("rating"))
-        cards.append(rated_card(listing, stats["count"], stats["average"]))
-    return cards
+def support_list_naive() -> list[Any]:
+    customers = Customer.objects.order_by("id")
+    return [(c.name, c.address.city, c.orders.count(), c.reviews.count()) for c in customers]
 
 
-def export_products_naive() -> str:
+def the_lessons_page_as_the_worst() -> tuple[str, str]:
+    """05.3's most likely guess: the page and relation lesson 05 measured."""
+    return "Product list", "Listing.product"
+
+
+def export_lines_naive() -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "title", "brand", "slug", "created"])
-    for product in Product.objects.select_related("brand").order_by("id"):
-        created = product.created_at.date().isoformat()
-        writer.writerow([product.pk, product.title, product.brand.name, product.slug, created])
+    writer.writerow(["order", "date", "customer", "product", "quantity", "unit_price"])
+    lines = OrderLine.objects.select_related("order__customer", "listing__product").order_by("id")
+    for line in lines:
+        order = line.order
+        created = order.created_at.date().isoformat()
+        product = line.listing.product.title
+        writer.writerow(
+            [order.pk, created, order.customer.name, product, line.quantity, line.unit_price]
+        )
     return out.getvalue()
 
 
@@ -235,8 +241,9 @@ NAIVE: dict[str, Callable[..., Any]] = {
     "04.2": product_cards_naive,
     "04.3": complaints_prefetched,
     "05.1": orders_to_ship_naive,
-    "05.2": rated_cards_naive,
-    "06.1": export_products_naive,
+    "05.2": support_list_naive,
+    "05.3": the_lessons_page_as_the_worst,
+    "06.1": export_lines_naive,
     "06.2": catalogue_products_naive,
     "07.1": test_order_summaries_one_size,
     "07.2": test_review_lines_without_fetch_mode,

@@ -10,10 +10,12 @@ URL) and must receive nothing. To record them again, delete them and run
 from __future__ import annotations
 
 import os
+import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import requests
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from workshop_site.external import DEFAULT_API_KEY, client
@@ -24,6 +26,7 @@ from workshop_site.external.client import (
     ShippingQuote,
     StockLevel,
 )
+from workshop_site.external.session import call_bound, worst_case
 from workshop_site.monitoring import Trace
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -164,3 +167,29 @@ def test_a_partner_without_a_timeout_is_a_setup_error(settings):
     settings.PARTNERS = {**settings.PARTNERS, "TIMEOUTS": {"stock": (1, 1)}}
     with pytest.raises(KeyError, match=r"has no entry for 'crm' \(stock\)"):
         client.crm_event("order.paid")
+
+
+def test_a_trickling_partner_beats_the_read_timeout_but_not_the_deadline(partners):
+    # 41 bytes, one every 0.1 s: about 4 s, and never 0.3 s of silence (the read timeout).
+    partners.configure("recommendations", trickle=0.1)
+    auth = {"Authorization": f"Bearer {partners.api_key}"}
+    began = time.perf_counter()
+    plain = requests.get(f"{partners.url}/recommendations/1", headers=auth, timeout=(0.2, 0.3))
+    plain_seconds = time.perf_counter() - began
+    assert plain.status_code == 200
+    assert plain_seconds > 2 * 0.5, "the read timeout let the whole answer trickle in"
+    began = time.perf_counter()
+    assert client.recommendations(1) == []  # the fallback, at the deadline
+    cut = time.perf_counter() - began
+    assert cut < plain_seconds / 2, f"{cut:.2f} s with the deadline, {plain_seconds:.2f} without"
+
+
+def test_the_bound_with_a_deadline_covers_a_trickle_and_the_silent_worst_case():
+    timeout = (0.2, 0.3)
+    silent = worst_case(timeout, retries=2, backoff=0.05, idempotent=True)
+    assert silent == pytest.approx(3 * 0.5 + 0.1)  # backoff: none, then 0.05 * 2
+    bound = call_bound(timeout, retries=2, backoff=0.05, idempotent=True, deadline=0.5)
+    assert bound == pytest.approx(silent + 0.3)
+    assert call_bound(
+        timeout, retries=0, backoff=0, idempotent=False, deadline=2.0
+    ) == pytest.approx(2.3)

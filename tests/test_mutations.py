@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db.models import Count
 from naive_answers import NAIVE
 
 from workshop_site.grading import grade
@@ -56,6 +57,38 @@ def _orders_to_ship(order_by: tuple[str, ...]) -> Callable[[], list[Any]]:
     return answer
 
 
+def _support(orders: Any, reviews: Any) -> list[Any]:
+    customers = Customer.objects.select_related("address").annotate(
+        order_count=orders, review_count=reviews
+    )
+    return [
+        (c.name, c.address.city, c.order_count, c.review_count) for c in customers.order_by("id")
+    ]
+
+
+def _reversed_export() -> str:
+    """06.1's reference with its order reversed."""
+    import csv
+    import io
+
+    from workshop_site.shop.models import OrderLine
+
+    rows = OrderLine.objects.order_by("-id").values_list(
+        "order_id",
+        "order__created_at",
+        "order__customer__name",
+        "listing__product__title",
+        "quantity",
+        "unit_price",
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["order", "date", "customer", "product", "quantity", "unit_price"])
+    for order, created, customer, product, quantity, price in rows:
+        writer.writerow([order, created.date().isoformat(), customer, product, quantity, price])
+    return out.getvalue()
+
+
 #: (exercise, what the mutant changes, the mutant): each changes the statement's meaning.
 MUTANTS: list[tuple[str, str, Callable[[], Any]]] = [
     ("00.1", "filter dropped", lambda: Order.objects.count()),
@@ -75,6 +108,8 @@ MUTANTS: list[tuple[str, str, Callable[[], Any]]] = [
     ),
     ("05.1", "order reversed", _orders_to_ship(("created_at", "id"))),
     ("05.1", "order dropped (by id)", _orders_to_ship(("id",))),
+    ("05.2", "distinct dropped", lambda: _support(Count("orders"), Count("reviews"))),
+    ("06.1", "order reversed", lambda: _reversed_export()),
 ]
 
 

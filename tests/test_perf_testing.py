@@ -3,6 +3,7 @@ a Django TestCase, and the factories the pins grow data with (shop/factories.py)
 
 from __future__ import annotations
 
+import corpus_lesson07 as pinning
 import pytest
 from django.core.exceptions import FieldFetchBlocked
 from django.db import models
@@ -10,7 +11,6 @@ from django.db.models import query as django_query
 from django.test import TestCase
 from django.urls import reverse
 
-from workshop_site.grading.exercises import ex07 as pinning
 from workshop_site.perf_testing import FlatCounts, assert_queries_flat, forbid_lazy_loads
 from workshop_site.seed import seed
 from workshop_site.shop import factories

@@ -135,8 +135,10 @@ def test_lab_solution_shows_the_notebooks_code(seeded):
     assert shown.startswith("class OrderListQuerySet(OrderQuerySet):")
     assert "def orders_to_ship():" in shown
     assert "BEGIN SOLUTION" not in shown
-    assert 'HEADER = ["id"' not in shown_source("06.2")
-    assert shown_source("06.1").startswith("HEADER = ['id', 'title', 'brand', 'slug', 'created']")
+    assert 'HEADER = ["order"' not in shown_source("06.2")
+    assert shown_source("06.1").startswith(
+        "HEADER = ['order', 'date', 'customer', 'product', 'quantity', 'unit_price']"
+    )
 
 
 def test_an_exercise_without_a_solutions_notebook_says_what_to_do():

@@ -27,9 +27,9 @@ def test_it_serves_with_the_behaviour_asked_for_then_stops():
     )  # fmt: skip
     text = out.getvalue()
     assert f"Partners at http://127.0.0.1:{port}" in text
-    assert "stock           Behaviour(delay=0.2, failure_rate=0.0, hang=False)" in text
-    assert "crm             Behaviour(delay=0.0, failure_rate=0.5, hang=False)" in text
-    assert "mail            Behaviour(delay=0.0, failure_rate=0.0, hang=True)" in text
+    assert "stock           Behaviour(delay=0.2, failure_rate=0.0, hang=False, trickle=0.0)" in text
+    assert "crm             Behaviour(delay=0.0, failure_rate=0.5, hang=False, trickle=0.0)" in text
+    assert "mail            Behaviour(delay=0.0, failure_rate=0.0, hang=True, trickle=0.0)" in text
     assert text.rstrip().endswith("Stopped; 0 requests served.")
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0  # closed again

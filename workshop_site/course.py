@@ -67,6 +67,8 @@ TIMINGS = ROOT / "docs" / "notebook-timings.json"
 START, END = "<!-- course:start -->", "<!-- course:end -->"
 SECTIONS_START, SECTIONS_END = "<!-- sections:start -->", "<!-- sections:end -->"
 NAV_TAG = "navigation"
+#: The one-page reference, as a lesson notebook links it.
+REFERENCE_LINK = "../docs/reference.md"
 #: A lesson's file: its number ("03", or "09a" for an episode), then its topic.
 _NAME = re.compile(r"^(?P<number>\d\d)(?P<episode>[a-z]?)_\w+\.ipynb$")
 
@@ -171,7 +173,8 @@ def _sections(raw: object, path: Path) -> tuple[Section, ...]:
 
 
 #: The most a lesson notebook holds: cells (navigation included), words of prose (every
-#: markdown cell's, split on whitespace), and teaching minutes per "your turn" activity.
+#: markdown cell's but the generated navigation's, split on whitespace), and teaching
+#: minutes per "your turn" activity.
 MAX_CELLS, MAX_WORDS, MINUTES_PER_ACTIVITY = 45, 1_500, 15
 
 
@@ -208,7 +211,12 @@ class Shape:
 def shape(lesson: Lesson) -> Shape:
     """The cells, prose words and activities of ``lesson``'s notebook."""
     notebook = nbformat.read(lesson.path, as_version=4)
-    prose = " ".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    # The navigation cell is generated (make course), links not prose: its words don't count.
+    prose = " ".join(
+        c.source
+        for c in notebook.cells
+        if c.cell_type == "markdown" and NAV_TAG not in c.get("metadata", {}).get("tags", [])
+    )
     return Shape(
         number=lesson.number,
         cells=len(notebook.cells),
@@ -314,7 +322,8 @@ def sections_text(root: Path = ROOT) -> str:
 
 
 def navigation(index: int, all_lessons: Sequence[Lesson]) -> str:
-    """The last cell of lesson ``index``: previous · index · exercises · next."""
+    """The last cell of lesson ``index``: previous · index · exercises · the one-page
+    reference (docs/reference.md, linked from every lesson) · next."""
     lesson = all_lessons[index]
     parts = []
     if index > 0:
@@ -323,6 +332,7 @@ def navigation(index: int, all_lessons: Sequence[Lesson]) -> str:
     parts.append("[Course index](../README.md#the-course)")
     if lesson.exercises:
         parts.append(f"[Exercises](../exercises/{lesson.exercises.name})")
+    parts.append(f"[Reference]({REFERENCE_LINK})")
     if index + 1 < len(all_lessons):
         after = all_lessons[index + 1]
         parts.append(f"[{after.number} · {after.title}]({after.path.name}) →")

@@ -101,6 +101,17 @@ PARTNERS = {
     # have been done already), after a 502/503/504 answer. A read timeout is not retried.
     "RETRIES": 2,
     "BACKOFF": 0.05,  # seconds; urllib3 doubles it from the second retry on
+    # A read timeout bounds the wait between two bytes, not the whole answer: a partner
+    # sending one byte at a time never trips it. Past its deadline (seconds from the start
+    # of the call), the client stops reading an answer that is still coming.
+    "DEADLINES": {
+        "stock": 1.0,
+        "shipping": 1.0,
+        "recommendations": 0.5,
+        "payment": 5.0,
+        "mail": 3.0,
+        "crm": 3.0,
+    },
 }
 
 # Django's tasks framework. The immediate backend runs a task inside ``enqueue()``: no

@@ -1,4 +1,5 @@
-"""How each partner behaves: a delay, a failure rate and a "hang" mode, set per test or cell.
+"""How each partner behaves: a delay, a failure rate, a "hang" mode and a "trickle" mode, set
+per test or cell.
 
 The controls are read by the service's request threads and changed by the test or notebook
 thread, so every read and write goes through one lock. Failures are drawn from a seeded
@@ -24,15 +25,22 @@ class Behaviour:
     ``hang``: the partner accepts the request and never answers by itself. The service
     lets go after its ``hang_limit`` (a stand-in for "forever" that keeps demos finite) or
     when it stops.
+
+    ``trickle``: the partner sends its answer one byte every ``trickle`` seconds. Each
+    byte comes sooner than a read timeout longer than ``trickle``, so that timeout never
+    fires, however long the whole answer takes.
     """
 
     delay: float = 0.0
     failure_rate: float = 0.0
     hang: bool = False
+    trickle: float = 0.0
 
     def __post_init__(self) -> None:
         if self.delay < 0:
             raise ValueError(f"delay must be >= 0 seconds, got {self.delay!r}")
+        if self.trickle < 0:
+            raise ValueError(f"trickle must be >= 0 seconds, got {self.trickle!r}")
         if not 0.0 <= self.failure_rate <= 1.0:
             raise ValueError(f"failure_rate must be between 0 and 1, got {self.failure_rate!r}")
 
@@ -44,6 +52,7 @@ class Decision:
     wait: float
     fail: bool
     hang: bool
+    trickle: float = 0.0  # seconds between two bytes of the answer
 
 
 class Controls:
@@ -66,7 +75,8 @@ class Controls:
             return self._behaviours[self._known(partner)]
 
     def set(self, partner: str, **changes: Any) -> Behaviour:
-        """Change some of ``partner``'s settings (``delay=``, ``failure_rate=``, ``hang=``)."""
+        """Change some of ``partner``'s settings (``delay=``, ``failure_rate=``, ``hang=``,
+        ``trickle=``)."""
         with self._lock:
             updated = replace(self._behaviours[self._known(partner)], **changes)
             self._behaviours[partner] = updated
@@ -95,4 +105,4 @@ class Controls:
             fail = behaviour.failure_rate > 0 and self._rng.random() < behaviour.failure_rate
         if behaviour.hang:
             return Decision(wait=hang_limit, fail=False, hang=True)
-        return Decision(wait=behaviour.delay, fail=fail, hang=False)
+        return Decision(wait=behaviour.delay, fail=fail, hang=False, trickle=behaviour.trickle)

@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from json import loads as json_loads
 from typing import Any
 
 import requests
@@ -31,6 +32,7 @@ from workshop_site.monitoring import span
 
 __all__ = [
     "FLAT_SHIPPING",
+    "DeadlinePassed",
     "PartnerClient",
     "PartnerUnavailable",
     "ShippingQuote",
@@ -104,14 +106,16 @@ class PartnerClient:
         """One call to ``partner``: its JSON answer, or :class:`PartnerUnavailable`."""
         url = f"{self.config.url}{path}"
         timeout = self.config.timeout(partner)
+        deadline = self.config.deadline(partner)
         began = time.perf_counter()
         with span(f"{method} {partner}", kind="http", url=url, timeout=timeout) as opened:
             try:
                 response = self.session.request(
-                    method, url, params=params, json=json, timeout=timeout
+                    method, url, params=params, json=json, timeout=timeout, stream=True
                 )
-                response.raise_for_status()
-                payload = response.json()
+                with response:
+                    response.raise_for_status()
+                    payload = _json_within(response, began, deadline)
             except (requests.RequestException, ValueError) as exc:
                 raise PartnerUnavailable(
                     partner, _reason(exc), seconds=time.perf_counter() - began
@@ -120,6 +124,25 @@ class PartnerClient:
                 history = getattr(getattr(response.raw, "retries", None), "history", ())
                 opened.attributes.update(status=response.status_code, retries=len(history))
         return payload
+
+
+class DeadlinePassed(requests.Timeout):
+    """The answer was still coming when the call's overall deadline passed."""
+
+
+def _json_within(response: requests.Response, began: float, deadline: float | None) -> Any:
+    """The answer's JSON, read chunk by chunk; past ``deadline`` seconds after ``began``,
+    :class:`DeadlinePassed`. Each read still waits at most the read timeout, so the call
+    ends by the deadline plus one read timeout, however slowly the bytes come."""
+    body = bytearray()
+    # read1: whatever one read of the socket brings (iter_content waits for a full chunk).
+    # The raw response decodes gzip itself then (vcrpy's replayed one takes no keyword).
+    response.raw.decode_content = True
+    for chunk in iter(lambda: response.raw.read1(1024), b""):
+        body += chunk
+        if deadline is not None and time.perf_counter() - began > deadline:
+            raise DeadlinePassed(f"no full answer after the {deadline:g} s deadline")
+    return json_loads(bytes(body))
 
 
 @lru_cache(maxsize=8)

@@ -13,13 +13,19 @@ Timeout = tuple[float, float]
 
 @dataclass(frozen=True, slots=True)
 class PartnerConfig:
-    """Where the partners are and how long to wait: ``timeouts`` are (connect, read) s."""
+    """Where the partners are and how long to wait: ``timeouts`` are (connect, read) s;
+    ``deadlines``, seconds after which a call stops reading an answer still coming."""
 
     url: str
     api_key: str
     timeouts: tuple[tuple[str, Timeout], ...]
     retries: int = 2
     backoff: float = 0.05
+    deadlines: tuple[tuple[str, float], ...] = ()
+
+    def deadline(self, partner: str) -> float | None:
+        """``partner``'s overall deadline in seconds (None: none set)."""
+        return dict(self.deadlines).get(partner)
 
     def timeout(self, partner: str) -> Timeout:
         """``partner``'s (connect, read) timeout; a partner without one is a setup error."""
@@ -41,6 +47,10 @@ class PartnerConfig:
             timeouts=timeouts,
             retries=int(values.get("RETRIES", 2)),
             backoff=float(values.get("BACKOFF", 0.05)),
+            deadlines=tuple(
+                (name, float(seconds))
+                for name, seconds in sorted(values.get("DEADLINES", {}).items())
+            ),
         )
 
 

@@ -143,9 +143,9 @@ class _Handler(BaseHTTPRequestHandler):
         result = answer(
             partner, match, dict(parse_qsl(query)), body if isinstance(body, dict) else {}
         )
-        return self._send(result.status, result.payload)
+        return self._send(result.status, result.payload, trickle=decision.trickle)
 
-    def _send(self, status: int, payload: dict[str, Any]) -> int:
+    def _send(self, status: int, payload: dict[str, Any], *, trickle: float = 0.0) -> int:
         if self._hit is not None:
             # Recorded before the answer leaves: a client that asks hits() as soon as it
             # has its response must find this request there (it raced, in CI).
@@ -158,10 +158,23 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            if trickle:
+                self._trickle(data, trickle)
+            else:
+                self.wfile.write(data)
         except _HUNG_UP:
             self.close_connection = True  # the client gave up waiting (its timeout)
         return status
+
+    def _trickle(self, data: bytes, seconds: float) -> None:
+        """One byte every ``seconds``; all at once if the service stops meanwhile."""
+        self.wfile.flush()
+        for index in range(len(data)):
+            if self.server.service._stopping.wait(seconds):
+                self.wfile.write(data[index:])
+                return
+            self.wfile.write(data[index : index + 1])
+            self.wfile.flush()
 
 
 class PartnerService:

@@ -13,7 +13,14 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-__all__ = ["IDEMPOTENT", "RETRY_STATUSES", "partner_session", "retry_policy", "worst_case"]
+__all__ = [
+    "call_bound",
+    "IDEMPOTENT",
+    "RETRY_STATUSES",
+    "partner_session",
+    "retry_policy",
+    "worst_case",
+]
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 RETRY_STATUSES = (502, 503, 504)
@@ -47,13 +54,29 @@ def partner_session(*, api_key: str, retries: int, backoff: float) -> requests.S
 def worst_case(
     timeout: tuple[float, float], *, retries: int, backoff: float, idempotent: bool
 ) -> float:
-    """The longest a call can wait on a partner that answers 503 or not at all (seconds).
+    """The longest a call can wait on a partner that answers 503 or sends nothing (seconds).
 
     Each attempt waits at most connect + read; a GET makes ``1 + retries`` attempts with
     urllib3's backoff between them (none before the first retry, then ``backoff * 2**k``).
     The read timeout bounds the wait *between two bytes*, not the whole answer: a partner
-    trickling bytes could still take longer; that is what this figure does not cover.
+    trickling bytes takes as long as it likes; that is what this figure does not cover (see
+    :func:`call_bound`).
     """
     attempts = 1 + retries if idempotent else 1
     sleeps = sum(backoff * 2 ** (k - 1) for k in range(2, attempts))
     return attempts * sum(timeout) + sleeps
+
+
+def call_bound(
+    timeout: tuple[float, float],
+    *,
+    retries: int,
+    backoff: float,
+    idempotent: bool,
+    deadline: float,
+) -> float:
+    """The longest a call of the shop's client takes when its answer's body trickles
+    (seconds): the answer starts by :func:`worst_case` at the latest; the client stops
+    reading at the deadline, after the one read (at most ``read`` seconds) then waiting."""
+    silent = worst_case(timeout, retries=retries, backoff=backoff, idempotent=idempotent)
+    return max(silent, deadline) + timeout[1]

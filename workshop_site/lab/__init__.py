@@ -29,6 +29,9 @@ _EXPORTS: dict[str, str] = {
     "compare_databases": "across_databases",
     "plot": "plots",
     "plot_memory": "memory_plot",
+    # the ladder: one page loaded several ways, at one size, in one run (lesson 06)
+    "ladder": "loading_ladder",
+    "plot_ladder": "loading_ladder",
     # a simulated network round trip per query
     "latency": "network_delay",
     # probes: the measures lab.compare and the grader share
@@ -83,6 +86,7 @@ _EXPORTS: dict[str, str] = {
     # external calls: the partners on a local port, and a task queue's worker (notebook 08)
     "partners": "local_partners",
     "task_worker": "task_queue",
+    "worker_pool": "busy_workers",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -14,9 +14,15 @@ from __future__ import annotations
 from django.tasks import task
 
 from workshop_site.external import client
-from workshop_site.shop.models import Order
+from workshop_site.shop.models import Order, Review
 
-__all__ = ["confirmation_email", "crm_order_event", "send_order_confirmation", "sync_order_to_crm"]
+__all__ = [
+    "confirmation_email",
+    "crm_order_event",
+    "send_order_confirmation",
+    "sync_order_to_crm",
+    "sync_review_to_crm",
+]
 
 
 def confirmation_email(order: Order) -> dict[str, str]:
@@ -48,3 +54,10 @@ def sync_order_to_crm(order_id: int) -> str:
     """Tell the CRM that order ``order_id`` was paid: the CRM's event id."""
     event = crm_order_event(_order(order_id))
     return client.crm_event(str(event.pop("type")), **event)
+
+
+@task
+def sync_review_to_crm(review_id: int) -> str:
+    """Tell the CRM that review ``review_id`` was posted: the CRM's event id (exercise 08.4)."""
+    review = Review.objects.select_related("customer").get(pk=review_id)
+    return client.crm_event("review.posted", review=review.pk, customer=review.customer.email)

@@ -1,11 +1,17 @@
 """Lesson 05 (composing queryset methods): a page's loading strategy in one method.
 
-05.1 writes ``optimize_for_list()`` for a page with a chain of relations (orders → lines →
-listing → product → brand); the shop's own ``optimize_for_history()`` stops at the
-product, so reusing it leaves an N+1 on the brand. 05.2 extends the listing cards'
-``optimize_for_list()`` with the product's rating without leaving its 3 queries:
-the database counts (``with_review_stats()``) instead of a query per card or every
-review loaded into Python.
+Each exercise is on a page the lesson did not show:
+
+- 05.1 writes ``optimize_for_list()`` for a page with a chain of relations (orders →
+  lines → listing → product → brand); the shop's own ``optimize_for_history()`` stops at
+  the product, so reusing it leaves an N+1 on the brand.
+- 05.2 writes ``with_activity()`` for the support team's customer list: each customer's
+  city, orders and reviews, counted by the database in one query. Two ``Count`` over two
+  relations to many rows multiply each other (the lesson's trap, on products; here on
+  customers, whose orders and reviews the grading data gives both to many of them).
+- 05.3 is a diagnosis (checklist item 3, the Debug Toolbar used by everyone): which page
+  of the shop's guide runs the most queries, and which relation repeats on it. The worst
+  page is not the lesson's product list: a category's page shows twice as many cards.
 """
 
 from __future__ import annotations
@@ -15,15 +21,13 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from workshop_site.grading.exercise import Exercise, Rows
-from workshop_site.grading.kinds import Budget, Result, Scaling
-from workshop_site.shop.cards import Card, card, rounded
-from workshop_site.shop.models import Listing, Order
+from workshop_site.grading.kinds import Budget, Result, Scaling, WorstPage
+from workshop_site.shop.models import Customer, Order
 
 __all__ = [
     "EXERCISES",
-    "RatedCard",
     "Shipment",
-    "rated_card",
+    "guide_pages",
     "shipments",
 ]
 
@@ -65,23 +69,15 @@ def shipments(orders: Iterable[Order]) -> list[Shipment]:
     ]
 
 
-class RatedCard(NamedTuple):
-    """A listing card with its product's rating (exercise 05.2)."""
+def guide_pages() -> list[tuple[str, str]]:
+    """The pages of the shop's guide (``/guide/`` on the running site), in their naive
+    form, the version the team shipped first: ``[(name, url), ...]`` (exercise 05.3)."""
+    from workshop_site.shop.views_guide import page_pairs
 
-    reviews: int
-    average: float | None  # rounded to 2 decimals
-    card: Card
-
-
-def rated_card(listing: Listing, reviews: int, average: float | None) -> RatedCard:
-    """The card of ``listing`` with a rating computed by the caller."""
-    return RatedCard(reviews, rounded(average), card(listing))
+    return [(name, naive) for name, naive, _ in page_pairs()]
 
 
-def _unreviewed_card_wrong(expected: list[RatedCard], got: object) -> bool:
-    """Is a card of a product without reviews among the wrong ones?"""
-    right = set(got) if isinstance(got, list) else set()
-    return any(card.reviews == 0 and card not in right for card in expected)
+# -- the references -------------------------------------------------------------------
 
 
 EXERCISES = [
@@ -115,31 +111,54 @@ EXERCISES = [
     ),
     Exercise(
         id="05.2",
-        title="Ratings on the listing cards, still in 3 queries",
+        title="The support team's customer list, counted by the database",
         returns=list,
-        expects="a list of RatedCard rows (`rated_card(...)`), one per public listing",
-        rows=Rows("public listings", lambda: Listing.objects.public().count()),
+        expects="a list of (name, city, orders, reviews) tuples, one per customer by id",
+        rows=Rows("customers", lambda: Customer.objects.count()),
         checks=(
             Result(
                 advice=(
-                    "Look at the listings whose product has no review: the card shows 0 "
-                    "reviews and no average (None)."
-                ),
-                advice_when=_unreviewed_card_wrong,
+                    "Compare a customer's counts with `customer.orders.count()` and "
+                    "`customer.reviews.count()`: which ones are wrong, and by how much?"
+                )
             ),
             Scaling(),
             Budget(
-                queries=3,
-                advice="The card's 3 queries stay: the rating must come with one of them.",
-                fix="Let the database count and average, in the listings' own query (`annotate`).",
+                queries=1,
+                advice="One query is enough: the counts must come with the customers' own query.",
+                fix=(
+                    "The address is a JOIN (`select_related`), and the database counts each "
+                    "customer's orders and reviews in the same query (`annotate`)."
+                ),
             ),
         ),
         hints=(
-            "Keep what the card already loads: start from `super().optimize_for_list()`.",
-            "The number of reviews and their average are aggregates: `annotate(...)` "
-            "with `Count` and `Avg` over `product__reviews` adds them to the listings' "
-            "query, with no query of their own.",
-            "The shop has the piece already: `super().optimize_for_list().with_review_stats()`.",
+            "Record `support_list_naive()` with `lab.queries()`: three groups of similar "
+            "queries, one per relation read per customer.",
+            "The city is a foreign key away: `select_related`. The counts are aggregates: "
+            "`annotate(...)` with `Count`. Two `Count`s over two relations to many rows "
+            "count every (order, review) pair: check a customer with both.",
+            '`self.select_related("address").annotate(order_count=Count("orders", '
+            'distinct=True), review_count=Count("reviews", distinct=True))`, or one '
+            "subquery per count (lesson 05, section 5).",
+        ),
+    ),
+    Exercise(
+        id="05.3",
+        title="The worst page of the shop, and its cause",
+        expects='the page\'s name and the relation, e.g. ("Home", "Category.children")',
+        checks=(WorstPage(pages=guide_pages),),
+        sizes=(100, 300),
+        time_limit=10.0,
+        hints=(
+            "Open each page of `pages` (the toolbar's SQL panel on `make site`, or "
+            "`client.get(url)` inside `lab.queries()` here) and write down its number of "
+            "queries: the worst is the largest, at every size.",
+            "On the worst page, the largest group of similar queries loads one relation per "
+            "row: `lab.diagnose(q)` names it as `Model.field`.",
+            "It is not the lesson's product list: the category page shows 20 cards per page "
+            "(the list 10), each loading `Listing.product`, `Product.brand`, "
+            "`Product.images` and `Product.categories` one query at a time.",
         ),
     ),
 ]

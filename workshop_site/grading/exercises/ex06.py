@@ -1,14 +1,14 @@
 """Lesson 06 (loading less): an export that does not build model instances, and a list
-page that does not select the description.
+page that does not select the description. Both on code the lesson did not show.
 
-06.1 is graded on memory as well: the learner's export and the reference run in the same
-check under tracemalloc, and the peak may be at most 3× the reference's. Full model
-instances (each with its kilobytes of description) need many times more; ``values_list``
-or ``values`` pass. The grading data has 300 and 1,000 products, not the 10,000 of the
-story: a 10,000-customer grading database would make the first check wait many seconds
-for it to be built. Memory grows with the rows while a fixed part (the query, the CSV
-writer) does not, so an export that loads too much stands out more at 10,000 products than
-at 1,000, not less (tests/test_ex06.py measures the ratio at both grading sizes).
+06.1 exports every order line (order, date, customer, product, quantity, unit price): four
+tables away from the line, through foreign keys. The naive export joins them with
+``select_related`` (one query, nothing grows) and so loads every product's kilobytes of
+description, once per line. It is graded on memory: the learner's export and the
+reference run in the same check under tracemalloc, and the peak may be at most 3× the
+reference's. ``values_list`` (or ``values``) with ``"listing__product__title"`` and
+friends passes; model instances with their descriptions need many times more
+(tests/test_ex06.py measures the ratio at both grading sizes: it grows with the rows).
 
 06.2 returns a queryset the page renders (``use``); the grader reads the SELECT list of
 every query for ``shop_product.description``.
@@ -23,7 +23,7 @@ from django.template import Context, Template
 
 from workshop_site.grading.exercise import Exercise, Rows
 from workshop_site.grading.kinds import Budget, MemoryRatio, Result, Scaling, Shape
-from workshop_site.shop.models import Product
+from workshop_site.shop.models import OrderLine, Product
 
 __all__ = ["CATALOGUE_TEMPLATE", "EXERCISES", "catalogue_page"]
 
@@ -51,32 +51,38 @@ def _empty_fields(expected: object, got: object) -> bool:
 EXERCISES = [
     Exercise(
         id="06.1",
-        title="A CSV export of every product",
+        title="The accounting export of every order line",
         returns=str,
-        expects="the CSV text (a str), header line first, one line per product by id",
-        sizes=(300, 1000),
-        rows=Rows("products", lambda: Product.objects.count()),
+        expects="the CSV text (a str), header line first, one line per order line by id",
+        rows=Rows("order lines", lambda: OrderLine.objects.count()),
+        time_limit=10.0,  # the naive export builds five model instances per line
         checks=(
             Result(),
             Scaling(),
             Budget(queries=1),
             MemoryRatio(
                 at_most=3,
-                advice="Look at the SQL's column list: what does each row bring?",
+                advice=(
+                    "Look at the SQL's column list: what does each row bring, for the 6 "
+                    "values a line of the CSV writes?"
+                ),
                 fix=(
-                    "An export needs 5 values per product, not model instances with their "
-                    "kilobytes of description: `values_list(...)` (or `values(...)`) with "
-                    '`"brand__name"` follows the foreign key in the same query.'
+                    "An export needs 6 values per line, not a model instance per line, "
+                    "order, customer, listing and product (each product with its kilobytes "
+                    "of description): `values_list(...)` (or `values(...)`) follows foreign "
+                    'keys with `__`: `"order__customer__name"`.'
                 ),
             ),
         ),
         hints=(
-            "Measure the naive export with `lab.compare({...}, memory=True)`: where does the "
-            "memory go? Look at the SQL's column list.",
-            "The CSV needs id, title, brand name, slug and creation date. `values_list` "
-            "returns exactly those, as tuples; `brand__name` joins the brand.",
-            'Product.objects.order_by("id").values_list("pk", "title", "brand__name", '
-            '"slug", "created_at"), then `created.date().isoformat()` for the date.',
+            "Measure the naive export with `lab.compare({...}, memory=True)`, then read the "
+            "column list of its query (`lab.columns_of(q[0].sql)`): which columns does the "
+            "CSV never write?",
+            "The CSV needs 6 values per line. `values_list` returns exactly those, as "
+            "tuples, and `__` crosses each foreign key in the same query.",
+            'OrderLine.objects.order_by("id").values_list("order_id", "order__created_at", '
+            '"order__customer__name", "listing__product__title", "quantity", "unit_price"), '
+            "then `created.date().isoformat()` for the date.",
         ),
     ),
     Exercise(

@@ -13,8 +13,12 @@ module; the base (:class:`Check`, :class:`Outcome`, :class:`Stage`, :func:`regis
 - :mod:`.traffic`: a route replayed under traffic (``FixesRoute``);
 - :mod:`.monitoring`: reading traffic, alerting on it (``ReadsTraffic``,
   ``CatchesBadDeploy``);
-- :mod:`.partners`: calls to the shop's partners (``FallsBackInTime``, ``CassetteTest``);
-- :mod:`.learner_tests`: a learner's test (``TellsNaiveFromFixed``).
+- :mod:`.partners`: calls to the shop's partners (``FallsBackInTime``, ``CassetteTest``,
+  ``MockedCallTest``);
+- :mod:`.tasks`: work moved out of a request into a task (``OffloadsToTask``);
+- :mod:`.learner_tests`: a learner's test (``TellsNaiveFromFixed``);
+- :mod:`.pages`: a diagnosis of the shop's pages, the worst and its cause (``WorstPage``);
+- :mod:`.records`: a learner's django-perf-rec record of a page (``PinsPageWithRecord``).
 """
 
 from workshop_site.grading.kinds.answers import Diagnosis
@@ -28,11 +32,14 @@ from workshop_site.grading.kinds.base import (
 )
 from workshop_site.grading.kinds.learner_tests import TellsNaiveFromFixed
 from workshop_site.grading.kinds.monitoring import CatchesBadDeploy, ReadsTraffic, Traffic
-from workshop_site.grading.kinds.partners import CassetteTest, FallsBackInTime
+from workshop_site.grading.kinds.pages import WorstPage
+from workshop_site.grading.kinds.partners import CassetteTest, FallsBackInTime, MockedCallTest
 from workshop_site.grading.kinds.plans import IndexServes
 from workshop_site.grading.kinds.queries import Budget, Scaling, Shape, Updates
+from workshop_site.grading.kinds.records import PinsPageWithRecord
 from workshop_site.grading.kinds.resources import MemoryFlat, MemoryRatio
 from workshop_site.grading.kinds.results import Result
+from workshop_site.grading.kinds.tasks import OffloadsToTask
 from workshop_site.grading.kinds.traffic import FixesRoute
 
 __all__ = [
@@ -46,7 +53,10 @@ __all__ = [
     "IndexServes",
     "MemoryFlat",
     "MemoryRatio",
+    "MockedCallTest",
+    "OffloadsToTask",
     "Outcome",
+    "PinsPageWithRecord",
     "ReadsTraffic",
     "Result",
     "Scaling",
@@ -55,6 +65,7 @@ __all__ = [
     "TellsNaiveFromFixed",
     "Traffic",
     "Updates",
+    "WorstPage",
     "failure_label",
     "registered_kinds",
     "register",

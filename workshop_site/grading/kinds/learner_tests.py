@@ -108,13 +108,16 @@ class TellsNaiveFromFixed(Check):
     """The learner's test must fail on ``naive`` and pass on ``fixed``.
 
     ``name`` is what the test's argument stands for in messages ("order_summaries");
-    ``data`` says what data the test must set up to exercise the code, for the advice.
+    ``data`` says what data the test must set up to exercise the code, for the advice;
+    ``failing``, when given, the names of the exceptions that count as catching the naive
+    code (``("FieldFetchBlocked",)``: a lazy load must raise, a count is not asked for).
     """
 
     naive: Callable[..., Any]
     fixed: Callable[..., Any]
     name: str
     data: str = "rows for the code to loop over"
+    failing: tuple[str, ...] = ()
 
     kind = "tells-naive-from-fixed"
     failure = "the test does not tell the naive code from the fixed"
@@ -136,6 +139,12 @@ class TellsNaiveFromFixed(Check):
             return self.fail(self._fails_on_fixed(on_fixed.value))
         if not isinstance(on_naive.value, TestFailed):
             return self.fail(self._passes_on_naive(tracker))
+        if self.failing and on_naive.value.exception not in self.failing:
+            return self.fail(
+                f"your test fails on the naive `{self.name}` by {on_naive.value}, not by "
+                f"{' or '.join(f'`{name}`' for name in self.failing)}: this test must catch "
+                "the lazy load itself, where it happens, with no query count to keep up to date"
+            )
         return self.passed(
             f"fails on the naive `{self.name}` ({on_naive.value.exception}), passes on the "
             "fixed one"

@@ -1,5 +1,6 @@
 """Kinds that judge calls to the shop's partners (lesson 08): a partner call that must fall
-back in time, and a learner's cassette test that must pin the partner's answer.
+back in time, a learner's cassette test that must pin the partner's answer, and a
+learner's test that must replace a partner call by a mock and still check the call.
 
 Both call the learner's function themselves (``uses_runs = False``), against a partner
 service of their own on a free loopback port, with ``settings.PARTNERS`` pointed at it for
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,16 +26,24 @@ from workshop_site.external import PartnerService
 from workshop_site.external.cassettes import holds_secret
 from workshop_site.grading.compare import show
 from workshop_site.grading.kinds.base import Check, Outcome, Stage, register
+from workshop_site.grading.problems import NOT_ATTEMPTS
 
 if TYPE_CHECKING:
     from workshop_site.grading.attempt import Attempt
     from workshop_site.grading.sandbox import Run
 
-__all__ = ["CassetteTest", "FallsBackInTime", "change_recorded_answers"]
+__all__ = [
+    "CassetteTest",
+    "FallsBackInTime",
+    "MockedCallTest",
+    "change_recorded_answers",
+    "partners_at",
+]
 
 
 @contextmanager
-def _partners_at(url: str) -> Iterator[None]:
+def partners_at(url: str) -> Iterator[None]:
+    """``settings.PARTNERS`` pointed at ``url`` for the block."""
     with override_settings(PARTNERS={**settings.PARTNERS, "URL": url}):
         yield
 
@@ -62,7 +72,7 @@ class FallsBackInTime(Check):
     def evaluate(self, attempt: Attempt) -> Outcome:
         # The partner holds a hanging request a second past the budget, then answers: a
         # call without a timeout ends, late, and is reported as too slow.
-        with PartnerService(hang_limit=self.budget + 1.0) as service, _partners_at(service.url):
+        with PartnerService(hang_limit=self.budget + 1.0) as service, partners_at(service.url):
             healthy = _measure(attempt, lambda: attempt.submitted(*self.args))
             answering = f"with the {self.partner} partner answering"
             if (stopped := self.stopped(healthy, context=answering)) is not None:
@@ -186,7 +196,7 @@ class CassetteTest(Check):
         with tempfile.TemporaryDirectory(prefix="cassette-check-") as folder:
             cassette = Path(folder) / "shipping.yaml"
             service = PartnerService()
-            with service, _partners_at(service.url):
+            with service, partners_at(service.url):
                 recorded = _measure(
                     attempt, lambda: attempt.submitted(cassette, record_mode="once")
                 )
@@ -197,7 +207,7 @@ class CassetteTest(Check):
             failed = self._recording(recorded, cassette, received)
             if failed is not None:
                 return failed
-            with _partners_at(url):  # the same address, nobody listening there any more
+            with partners_at(url):  # the same address, nobody listening there any more
                 replayed = _measure(attempt, lambda: attempt.submitted(cassette))
                 if replayed.problem is not None:
                     return self.fail(
@@ -241,3 +251,73 @@ class CassetteTest(Check):
             "passed replaying with the partners stopped",
             f"failed when the answer changed ({what})",
         )
+
+
+@register
+@dataclass(frozen=True)
+class MockedCallTest(Check):
+    """The learner's test, ``fn(subject)``: with ``subject`` the shop's function it must pass
+    without a single request reaching ``partner``; with each of ``wrong`` (what it does
+    wrong, a function that does it) under the same name, it must fail on an assertion."""
+
+    subject: Callable[..., Any]
+    name: str
+    partner: str
+    wrong: tuple[tuple[str, Callable[..., Any]], ...]
+
+    kind = "mocked-call-test"
+    failure = "the test does not check the partner call"
+    stage = Stage.RESULT
+    uses_runs = False  # the learner's function is a test: it is called here
+
+    def evaluate(self, attempt: Attempt) -> Outcome:
+        test = attempt.submitted
+        with PartnerService() as service, partners_at(service.url):
+            right = _measure(attempt, lambda: test(_named(self.subject, self.name)))
+            not_yet = self.stopped(right) if _not_an_attempt(right) else None
+            if not_yet is not None:
+                return not_yet  # the stub, a ^C: no attempt yet
+            reached = len(service.hits())
+            if reached:
+                return self.fail(
+                    f"your test let {reached} request(s) reach the {self.partner} partner: "
+                    "a test with a mock makes no network call",
+                    fix="Patch the call where the code looks it up, around the call of the "
+                    "function under test.",
+                )
+            if right.problem is not None:
+                return self.fail(
+                    f"your test fails on the shop's own `{self.name}`, which is right: "
+                    f"{right.problem.message.splitlines()[0]}"
+                )
+            for what, function in self.wrong:
+                run = _measure(attempt, partial(test, _named(function, self.name)))
+                if run.problem is None:
+                    return self.fail(
+                        f"your test still passes when `{self.name}` {what}",
+                        fix="Check how the mock was called (`assert_called_once_with`), and "
+                        "what the function returned.",
+                    )
+                if "AssertionError" not in run.problem.message:
+                    return self.fail(
+                        f"when `{self.name}` {what}, your test fails, but not on an "
+                        f"assertion: {run.problem.message.splitlines()[0]}"
+                    )
+        return self.passed(
+            f"passed on the shop's `{self.name}` with no request to the {self.partner} partner",
+            *(f"failed when `{self.name}` {what}" for what, _ in self.wrong),
+        )
+
+
+def _not_an_attempt(run: Run) -> bool:
+    return run.problem is not None and run.problem.kind in NOT_ATTEMPTS
+
+
+def _named(function: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``function`` under ``name``: the right and the wrong versions look alike."""
+
+    def subject(*args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    subject.__name__ = subject.__qualname__ = name
+    return subject

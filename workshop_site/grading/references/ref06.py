@@ -5,22 +5,27 @@
 
 import csv
 import io
-from workshop_site.shop.models import Product
+from workshop_site.shop.models import OrderLine, Product
 
 
-HEADER = ["id", "title", "brand", "slug", "created"]
+HEADER = ["order", "date", "customer", "product", "quantity", "unit_price"]
 
 
-def export_products():
-    """The CSV of every product by id: HEADER, then id, title, brand, slug, created."""
-    rows = Product.objects.order_by("id").values_list(
-        "pk", "title", "brand__name", "slug", "created_at"
+def export_lines():
+    """The CSV of every order line by id: HEADER, then one row per line."""
+    rows = OrderLine.objects.order_by("id").values_list(
+        "order_id",
+        "order__created_at",
+        "order__customer__name",
+        "listing__product__title",
+        "quantity",
+        "unit_price",
     )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
-    for pk, title, brand, slug, created in rows:
-        writer.writerow([pk, title, brand, slug, created.date().isoformat()])
+    for order, created, customer, product, quantity, price in rows:
+        writer.writerow([order, created.date().isoformat(), customer, product, quantity, price])
     return out.getvalue()
 
 
@@ -36,11 +41,11 @@ def catalogue_products():
 
 #: Each exercise's reference function.
 REFERENCES = {
-    '06.1': export_products,
+    '06.1': export_lines,
     '06.2': catalogue_products,
 }
 #: What `lab.solution()` shows for each exercise: the notebook's definitions.
 SHOWN = {
-    '06.1': ('HEADER', 'export_products'),
+    '06.1': ('HEADER', 'export_lines'),
     '06.2': ('catalogue_products',),
 }
