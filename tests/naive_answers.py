@@ -20,15 +20,22 @@ from typing import Any
 import requests
 from django.conf import settings
 from django.db import connection, models
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
+from workshop_site.external import client as partner_client
 from workshop_site.external.client import FLAT_SHIPPING, ShippingQuote
 from workshop_site.grading.exercises.ex05 import shipments
 from workshop_site.grading.exercises.ex09b import review_line
 from workshop_site.grading.exercises.ex09d import customer_page, render_customers
-from workshop_site.shop import dashboard, views
+from workshop_site.shop import dashboard
 from workshop_site.shop.factories import add_orders, make_customer
 from workshop_site.shop.models import (
+    Category,
     Customer,
     Listing,
     Order,
@@ -47,21 +54,38 @@ def _waiting() -> Any:
 # 00: the instructor guide's most common mistakes (the naive count in Python passes 00.1)
 
 
-def waiting_count_lazy() -> Any:
-    return _waiting()  # the queryset, without .count()
+def pending_count_lazy() -> Any:
+    return Order.objects.filter(status=Order.Status.PENDING)  # the queryset, without .count()
 
 
 def newest_waiting_oldest_first() -> list[str]:
     return list(_waiting().order_by("created_at").values_list("name", flat=True)[:5])
 
 
-def welcome_letter_labels_naive() -> list[str]:
-    return [customer.mailing_label for customer in _waiting()]
+def label_costs_typed_in() -> dict[str, int]:
+    """01.3: the counts read in the notebook, typed in (right at one size at most)."""
+    return {"queries": 11, "labels": 10}
 
 
-def pending_order_totals_naive() -> dict[int, Decimal]:
-    pending = Order.objects.filter(status=Order.Status.PENDING)
-    return {order.pk: order.total for order in pending}
+def pending_totals_diagnosis_of_the_cell() -> dict[str, Any]:
+    """01.4: the relation right, the line of the learner's own cell (the loop)."""
+    return {"relation": "Order.lines", "line": 3}
+
+
+def costliest_route_most_requested(run: Any) -> Any:
+    """02.2: the most requested route, not the costliest."""
+    from workshop_site.lab.routes import route_stats
+
+    return route_stats(run)["requests"].idxmax()
+
+
+def api_alert_pasted_from_the_lesson() -> Any:
+    """02.3: the lesson's search rule, which the API traffic never visits."""
+    from workshop_site.lab.alert_rules import AlertRule
+
+    return AlertRule(
+        "search N+1", metric="queries", stat="p95", threshold=10, route="/search/", window=4
+    )
 
 
 def order_lines_naive() -> list[tuple[int, str, int]]:
@@ -207,13 +231,43 @@ def test_dashboard_status_only(get_dashboard: Callable[[], Any]) -> None:
     assert get_dashboard().status_code == 200
 
 
+def test_category_page_by_count(record_file: str) -> None:
+    """A query count, no record: the test passes whatever SQL the page runs."""
+    category = Category.objects.filter(parent__isnull=False).order_by("id").first()
+    assert category is not None
+    with CaptureQueriesContext(connection) as captured:
+        Client().get(reverse("shop:category", kwargs={"slug": category.slug}))
+    assert len(captured) < 100
+
+
+def test_recommendations_for_real(recommendations: Callable[[int], Any]) -> None:
+    """No mock: the test calls the partner itself."""
+    assert isinstance(recommendations(7), list)
+
+
+def post_review_waiting_for_the_crm(request: Any, slug: str) -> Any:
+    """The shop's way: the customer waits while the CRM hears of the review."""
+    product = get_object_or_404(Product, slug=slug)
+    customer = get_object_or_404(Customer, pk=request.POST["customer"])
+    review = Review.objects.create(
+        product=product,
+        customer=customer,
+        rating=int(request.POST["rating"]),
+        text=request.POST["text"],
+        created_at=timezone.now(),
+    )
+    partner_client.crm_event("review.posted", review=review.pk, customer=customer.email)
+    return JsonResponse({"review": review.pk}, status=201)
+
+
 #: The naive answer of every exercise, by id.
 NAIVE: dict[str, Callable[..., Any]] = {
-    "00.1": waiting_count_lazy,
+    "00.1": pending_count_lazy,
     "00.2": newest_waiting_oldest_first,
-    "01.1": welcome_letter_labels_naive,
-    "01.2": pending_order_totals_naive,
-    "02.1": views.home_naive,
+    "01.3": label_costs_typed_in,
+    "01.4": pending_totals_diagnosis_of_the_cell,
+    "02.2": costliest_route_most_requested,
+    "02.3": api_alert_pasted_from_the_lesson,
     "03.1": order_lines_naive,
     "03.2": moderation_queue_naive,
     "03.3": apology_letters_naive,
@@ -227,8 +281,11 @@ NAIVE: dict[str, Callable[..., Any]] = {
     "06.2": catalogue_products_naive,
     "07.1": test_order_summaries_one_size,
     "07.2": test_review_lines_without_fetch_mode,
+    "07.3": test_category_page_by_count,
     "08.1": shipping_quote_naive,
     "08.2": shipping_quote_test_live,
+    "08.3": test_recommendations_for_real,
+    "08.4": post_review_waiting_for_the_crm,
     "09a.1": reviews_index_on_product,
     "09b.1": export_reviews_naive,
     "09c.1": return_to_stock_naive,

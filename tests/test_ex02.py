@@ -1,135 +1,136 @@
-"""Lesson 02's exercise and its check kind: the learner's fixed view of the costliest route,
-replayed at two sizes against the naive view. The grader accepts the reference and other
-right views, rejects the naive view, a view that shows another page, a view that raises
-and one that returns no response — each with its own words, naming the route and the
-counts — and leaves the grading data as it was."""
+"""Lesson 02's exercises, on traffic the grader sends to its own data.
+
+02.2 (the costliest route, read from a run) and 02.3 (an alert rule that catches the bad
+deploy on the partners' API): the reference passes; the answers a learner gets wrong —
+the most requested route, a route typed in; a rule that always fires,
+one that never does, the lesson's search rule pasted, a rule on time — fail, each saying
+what it measured and not the answer. The grading data is left as it was."""
 
 from __future__ import annotations
 
 import pytest
-from django.shortcuts import render
-from django.template.response import TemplateResponse
 
+from workshop_site import lab
 from workshop_site.grading import grade
 from workshop_site.grading.integrity import file_digest
-from workshop_site.grading.kinds import registered_kinds
-from workshop_site.grading.kinds.traffic import FixesRoute, main_content
+from workshop_site.grading.kinds import CatchesBadDeploy, ReadsTraffic, registered_kinds
 from workshop_site.grading.references import ref02
 from workshop_site.grading.registry import get
 from workshop_site.grading.sandbox import working_copy
-from workshop_site.shop import views
-from workshop_site.shop.models import Category, Listing
 
 pytestmark = pytest.mark.usefixtures("grading_sandbox")
 
 
-def graded(view):
-    verdict = grade("02.1", view, progress=False)
-    for size in get("02.1").sizes:
+def graded(exercise, answer):
+    verdict = grade(exercise, answer, progress=False)
+    for size in get(exercise).sizes:
         target, source = working_copy(size, progress=False)
         assert file_digest(target) == file_digest(source), f"grading data changed at {size}"
     return verdict
 
 
-def rejected(view, *fragments, status="fail", kind="fixes-route"):
-    verdict = graded(view)
-    assert (verdict.status, verdict.kind) == (status, kind), repr(verdict)
+def rejected(exercise, answer, *fragments, kind):
+    verdict = graded(exercise, answer)
+    assert (verdict.status, verdict.kind) == ("fail", kind), repr(verdict)
     for fragment in fragments:
         assert fragment in verdict.message, f"{fragment!r} not in:\n{verdict.message}"
     return verdict
 
 
-def test_the_kind_is_registered_from_its_own_module():
-    assert registered_kinds()["fixes-route"] is FixesRoute
+def test_the_kinds_are_registered():
+    assert registered_kinds()["reads-traffic"] is ReadsTraffic
+    assert registered_kinds()["catches-bad-deploy"] is CatchesBadDeploy
 
 
-def test_main_content_ignores_what_is_outside_main_and_csrf_tokens():
-    page = (
-        '<aside>naive</aside><main> <p>x</p>\n <input name="csrfmiddlewaretoken" value="a1"></main>'
+# -- 02.2: the route that costs the most server time -----------------------------------------
+
+
+@pytest.mark.slow
+def test_costliest_route_the_reference_passes():
+    verdict = graded("02.2", ref02.costliest_route)
+    assert verdict.passed, repr(verdict)
+    assert "'/'" in verdict.headline()
+
+
+@pytest.mark.slow
+def test_costliest_route_the_most_requested_route_fails():
+    verdict = rejected(
+        "02.2",
+        lambda run: lab.route_stats(run)["requests"].idxmax(),
+        "the shop's traffic (seed 32)",
+        "answers '/api/cart/'",
+        "Is another route's total higher?",
+        kind="reads-traffic",
     )
-    assert main_content(page) == "<p>x</p> <input >"
+    assert "'/'" not in verdict.message.split("answers")[1].split("and the traffic")[1]
 
 
 @pytest.mark.slow
-def test_the_reference_passes_with_the_route_and_the_counts():
-    verdict = graded(ref02.home)
+def test_costliest_route_typed_in_fails_on_the_api_traffic():
+    rejected("02.2", lambda run: "/", "partners' API traffic", "no request", kind="reads-traffic")
+
+
+def test_costliest_route_an_answer_that_raises_gets_a_verdict():
+    verdict = graded("02.2", lambda run: run.no_such_thing)
+    assert verdict.status == "fail"
+    assert "AttributeError" in verdict.message
+
+
+# -- 02.3: an alert rule that catches the bad deploy ---------------------------------------
+
+
+def _rule(**changes):
+    options = {
+        "metric": "queries",
+        "stat": "p95",
+        "threshold": 10,
+        "route": "/api/listings/",
+        "window": 4,
+        "for_windows": 2,
+    }
+    options.update(changes)
+    return lambda: lab.AlertRule("mine", **options)
+
+
+@pytest.mark.slow
+def test_alert_the_reference_and_another_right_rule_pass():
+    verdict = graded("02.3", ref02.api_alert)
     assert verdict.passed, repr(verdict)
-    headline = verdict.headline()
-    assert "`/`: " in headline
-    assert "→ 5 and 5 with your view" in headline
-    assert "of the naive view's queries" in headline
+    assert "requests after the deploy" in verdict.headline()
+    # Over all routes, the mean: another rule that separates before from after.
+    assert graded("02.3", _rule(route=None, stat="mean", threshold=8, window=10)).passed
 
 
 @pytest.mark.slow
-def test_the_shops_own_optimized_view_passes_too():
-    assert graded(views.home).passed
-
-
-@pytest.mark.slow
-def test_select_related_and_prefetch_named_directly_pass_too():
-    def home(request):
-        featured = (
-            Listing.objects.filter(is_active=True, product__is_public=True)
-            .order_by("-created_at", "-id")
-            .select_related("product__brand")
-            .prefetch_related("product__images", "product__categories")[:4]
-        )
-        roots = Category.objects.filter(
-            is_public=True, ancestors_are_public=True, parent__isnull=True
-        ).order_by("path")
-        children = Category.objects.filter(is_public=True, ancestors_are_public=True)
-        by_parent = {}
-        for child in children.order_by("path"):
-            by_parent.setdefault(child.parent_id, []).append(child)
-        menu = [(root, by_parent.get(root.id, [])) for root in roots]
-        return render(request, "shop/home.html", {"featured": featured, "menu": menu})
-
-    verdict = graded(home)
-    assert verdict.passed, repr(verdict)
-
-
-@pytest.mark.slow
-def test_the_naive_view_is_rejected_with_its_counts():
-    verdict = rejected(views.home_naive, "`/`: ", "queries per request", "over the budget of 6")
-    assert verdict.reason == "the route is not fixed"
-
-
-def test_a_view_showing_another_page_is_rejected():
-    def home(request):
-        featured = Listing.objects.public().optimize_for_list().order_by("id")[:4]
-        roots = Category.objects.public().roots().with_public_children()
-        menu = [(root, root.public_children) for root in roots]
-        return TemplateResponse(request, "shop/home.html", {"featured": featured, "menu": menu})
-
-    rejected(home, "does not show the same page", "expected `", "got")
-
-
-def test_a_view_that_raises_is_reported_with_the_learners_line():
-    def home(request):
-        featured = Listing.objects.public().optimize_for_lists()[:4]
-        return TemplateResponse(request, "shop/home.html", {"featured": featured})
-
+def test_alert_that_always_fires_fails():
     rejected(
-        home,
-        "`/` served by your view failed",
-        "AttributeError",
-        "optimize_for_lists",
-        kind="raised",
+        "02.3", _rule(threshold=0), "before the bad deploy", "healthy", kind="catches-bad-deploy"
     )
 
 
 @pytest.mark.slow
-def test_a_view_that_returns_no_response_is_told_what_to_return():
-    def home(request):
-        Listing.objects.public().count()
-
-    rejected(home, "your view returned None", "TemplateResponse", kind="type")
+def test_alert_that_never_fires_fails():
+    rejected(
+        "02.3", _rule(threshold=1000), "stays quiet after the bad deploy", kind="catches-bad-deploy"
+    )
 
 
 @pytest.mark.slow
-def test_the_stub_is_not_written_yet():
-    def home(request):
-        raise NotImplementedError("write your answer here")
+def test_alert_the_lessons_search_rule_pasted_fails():
+    rejected(
+        "02.3",
+        _rule(route="/search/"),
+        "stays quiet",
+        "not one full window",
+        "/search/",
+        kind="catches-bad-deploy",
+    )
 
-    verdict = graded(home)
-    assert (verdict.status, verdict.kind) == ("todo", "todo"), repr(verdict)
+
+def test_alert_on_time_is_refused_whatever_the_machine():
+    rejected("02.3", _rule(metric="duration_ms"), "depends on how busy", kind="catches-bad-deploy")
+
+
+def test_alert_that_is_not_a_rule_is_told_what_to_return():
+    verdict = graded("02.3", lambda: {"threshold": 10})
+    assert (verdict.status, verdict.kind) == ("fail", "type"), repr(verdict)

@@ -12,6 +12,7 @@ import pytest
 from django.db import connection, connections
 from django.db.models import QuerySet
 from django.db.models.functions import Length
+from labels_exercise import LABELS
 
 from workshop_site.grading import (
     Budget,
@@ -144,7 +145,7 @@ def labels_interrupted():
 
 
 def test_correct_answers_pass_with_their_figures():
-    verdict = graded("01.1", labels_select_related)
+    verdict = graded(LABELS, labels_select_related)
     assert verdict.passed, repr(verdict)
     assert "1 query at each size" in verdict.headline()
     assert "within the budget of 2" in verdict.headline()
@@ -152,21 +153,21 @@ def test_correct_answers_pass_with_their_figures():
 
 
 def test_alternative_answers_pass_too():
-    prefetched = graded("01.1", labels_prefetch_related)
+    prefetched = graded(LABELS, labels_prefetch_related)
     assert prefetched.passed, repr(prefetched)
     assert "2 queries at each size" in prefetched.headline()
-    values = graded("01.1", labels_values)
+    values = graded(LABELS, labels_values)
     assert values.passed, repr(values)
 
 
 def test_an_exception_is_trimmed_to_the_learners_lines():
-    verdict = graded("01.1", labels_typo)
+    verdict = graded(LABELS, labels_typo)
     failed(verdict, "raised", "AttributeError", "mailing_lable", "in labels_typo")
     assert "django" not in verdict.message
 
 
 def test_an_n_plus_one_shows_the_counts_and_the_diagnosis():
-    verdict = graded("01.1", labels_naive)
+    verdict = graded(LABELS, labels_naive)
     failed(
         verdict,
         "scaling",
@@ -180,29 +181,29 @@ def test_an_n_plus_one_shows_the_counts_and_the_diagnosis():
 
 
 def test_a_lazy_queryset_a_generator_none_and_a_dict_get_their_own_messages():
-    failed(graded("01.1", labels_lazy), "type", "QuerySet, which is lazy", "list(...)")
-    failed(graded("01.1", labels_generator), "type", "generator, which has not run yet")
-    failed(graded("01.1", labels_none), "type", "returned None", "`return` missing")
-    failed(graded("01.1", labels_dict), "type", "returned a dict", "expected a list of")
+    failed(graded(LABELS, labels_lazy), "type", "QuerySet, which is lazy", "list(...)")
+    failed(graded(LABELS, labels_generator), "type", "generator, which has not run yet")
+    failed(graded(LABELS, labels_none), "type", "returned None", "`return` missing")
+    failed(graded(LABELS, labels_dict), "type", "returned a dict", "expected a list of")
 
 
 def test_a_hard_coded_result_fails():
-    failed(graded("01.1", labels_hard_coded), "result", "same answer at every size", "seed")
+    failed(graded(LABELS, labels_hard_coded), "result", "same answer at every size", "seed")
 
 
 def test_deleting_or_updating_rows_fails_and_is_rolled_back():
-    failed(graded("01.1", labels_deleting), "writes", "DELETE FROM", "rolled back")
-    failed(graded("01.1", labels_updating), "writes", 'UPDATE "shop_customer"', "rolled back")
+    failed(graded(LABELS, labels_deleting), "writes", "DELETE FROM", "rolled back")
+    failed(graded(LABELS, labels_updating), "writes", 'UPDATE "shop_customer"', "rolled back")
 
 
 def test_a_committed_change_is_reported_and_restored():
-    verdict = graded("01.1", labels_committing)
+    verdict = graded(LABELS, labels_committing)
     failed(verdict, "writes")
     assert any("Order:" in note and "restored" in note for note in verdict.notes), verdict
 
 
 def test_an_endless_loop_is_stopped_by_the_time_limit():
-    exercise = replace(get("01.1"), time_limit=0.3)
+    exercise = replace(LABELS, time_limit=0.3)
     began = time.perf_counter()
     verdict = graded(exercise, labels_endless)
     failed(verdict, "timeout", "stopped after 0.3 s", "still running", "labels_endless")
@@ -232,7 +233,7 @@ def labels_with_a_handler_of_their_own():
 
 
 def test_a_bare_except_retry_loop_gets_a_verdict_within_the_limit_plus_a_few_seconds():
-    exercise = replace(get("01.1"), time_limit=0.3)
+    exercise = replace(LABELS, time_limit=0.3)
     for answer in (labels_retrying_forever, labels_ignoring_the_alarm):
         began = time.perf_counter()
         verdict = graded(exercise, answer)
@@ -244,18 +245,18 @@ def test_a_bare_except_retry_loop_gets_a_verdict_within_the_limit_plus_a_few_sec
 
 
 def test_replacing_the_alarm_handler_is_tampering():
-    verdict = graded("01.1", labels_with_a_handler_of_their_own)
+    verdict = graded(LABELS, labels_with_a_handler_of_their_own)
     failed(verdict, "tampered", "signal.SIGALRM", "put its own back")
     assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
 
 
 def test_endless_queries_are_stopped_by_the_query_cap():
-    exercise = replace(get("01.1"), query_cap=50)
+    exercise = replace(LABELS, query_cap=50)
     failed(graded(exercise, labels_endless_queries), "query-cap", "stopped after 50 queries")
 
 
 def test_an_n_plus_one_stopped_by_the_cap_is_still_called_an_n_plus_one():
-    exercise = replace(get("01.1"), query_cap=20)
+    exercise = replace(LABELS, query_cap=20)
     verdict = graded(exercise, labels_naive)
     failed(verdict, "scaling", "over 20 with", "(stopped there)", 'select_related("address")')
     assert verdict.reason == "query count grows with rows"
@@ -273,27 +274,27 @@ def labels_naive_and_slow():
 
 
 def test_an_n_plus_one_stopped_by_the_time_limit_is_still_called_an_n_plus_one():
-    exercise = replace(get("01.1"), time_limit=0.2)
+    exercise = replace(LABELS, time_limit=0.2)
     verdict = graded(exercise, labels_naive_and_slow)
     failed(verdict, "scaling", "+ with", "(stopped there)", 'select_related("address")')
 
 
 def test_a_stub_is_not_written_yet():
-    verdict = graded("01.1", labels_stub)
+    verdict = graded(LABELS, labels_stub)
     assert verdict.status == "todo"
     assert verdict.reason == "not written yet"
 
 
 def test_an_interrupt_ends_the_check_without_raising():
     # Not an attempt at the exercise: status "error", which progress does not count.
-    failed(graded("01.1", labels_interrupted), "interrupted", "Kernel → Interrupt", status="error")
+    failed(graded(LABELS, labels_interrupted), "interrupted", "Kernel → Interrupt", status="error")
 
 
 def test_wrong_uses_of_check_are_explained(db):
     unknown = grade("1.1", labels_select_related)
     assert unknown.status == "error"
     assert "there is no exercise '1.1'" in unknown.message
-    called = grade("01.1", labels_select_related())
+    called = grade(LABELS, labels_select_related())
     failed(called, "usage", "without calling it", status="error")
 
 
@@ -530,8 +531,8 @@ def test_a_check_kind_can_call_the_learners_code_its_own_way():
 def test_the_learners_own_database_is_untouched(seeded):
     before = Customer.objects.count(), Order.objects.count()
     mine = connections["default"]
-    assert graded("01.1", labels_deleting).kind == "writes"
-    assert graded("01.1", labels_select_related).passed
+    assert graded(LABELS, labels_deleting).kind == "writes"
+    assert graded(LABELS, labels_select_related).passed
     assert connections["default"] is mine
     assert mine.in_atomic_block  # pytest-django's transaction, still open
     assert (Customer.objects.count(), Order.objects.count()) == before

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection, connections
+from labels_exercise import LABELS
 
 from workshop_site.grading import grade
 from workshop_site.grading.integrity import file_digest
@@ -29,7 +30,8 @@ def graded(exercise_id, fn):
     mine = connections["default"]
     verdict = grade(exercise_id, fn, progress=False)
     assert connections["default"] is mine
-    for size in get(exercise_id).sizes:
+    declared = get(exercise_id) if isinstance(exercise_id, str) else exercise_id
+    for size in declared.sizes:
         target, source = working_copy(size, progress=False)
         assert file_digest(target) == file_digest(source), f"grading data changed at {size}"
     return verdict
@@ -67,7 +69,7 @@ def labels_in_a_thread():
 
 def test_a_right_answer_computed_in_threads_passes_with_its_queries_counted():
     for answer in (labels_in_a_pool, labels_in_a_thread):
-        verdict = graded("01.1", answer)
+        verdict = graded(LABELS, answer)
         assert verdict.passed, repr(verdict)
         assert verdict.queries == {100: 1, 300: 1}, verdict.queries
 
@@ -78,7 +80,7 @@ def labels_naive_in_a_pool():
 
 
 def test_an_n_plus_one_in_a_thread_is_counted():
-    verdict = graded("01.1", labels_naive_in_a_pool)
+    verdict = graded(LABELS, labels_naive_in_a_pool)
     failed(verdict, "scaling", "waiting customers")
     assert verdict.queries[300] > verdict.queries[100] > 2, verdict.queries
 
@@ -110,7 +112,7 @@ def labels_deleting_reviews_in_a_thread():
 def test_a_write_from_a_thread_is_refused_and_reported(seeded):
     reviews = Review.objects.count()
     for answer in (labels_deleting_reviews_in_a_pool, labels_deleting_reviews_in_a_thread):
-        verdict = graded("01.1", answer)
+        verdict = graded(LABELS, answer)
         failed(verdict, "writes", "from another thread", "shop_review", "refused")
     assert Review.objects.count() == reviews  # the learner's own database
 
@@ -134,7 +136,7 @@ def test_a_thread_left_running_does_not_touch_the_grading_data_after_the_check()
         started.wait(5)
         return _labels()
 
-    verdict = grade("01.1", labels_leaving_a_thread, progress=False)
+    verdict = grade(LABELS, labels_leaving_a_thread, progress=False)
     release.set()
     for thread in threading.enumerate():
         if thread.name.startswith("Thread-") and thread is not threading.current_thread():
@@ -142,7 +144,7 @@ def test_a_thread_left_running_does_not_touch_the_grading_data_after_the_check()
     assert verdict.passed, repr(verdict)
     # The thread's first query came after the check: on this process's own database (the
     # test database here), never on the grading data, which is intact.
-    for size in get("01.1").sizes:
+    for size in LABELS.sizes:
         target, source = working_copy(size, progress=False)
         assert file_digest(target) == file_digest(source)
 
@@ -159,7 +161,7 @@ def test_a_connection_a_thread_opened_before_the_check_is_refused():
         return pool.submit(_labels).result()
 
     try:
-        verdict = graded("01.1", labels_through_the_old_pool)
+        verdict = graded(LABELS, labels_through_the_old_pool)
     finally:
         pool.shutdown()
     assert verdict.kind == "raised", repr(verdict)
@@ -184,8 +186,8 @@ def labels_through_a_workspace_file():
 
 
 def test_a_raw_sqlite3_connection_to_the_grading_data_or_the_workspace_is_refused():
-    failed(graded("01.1", labels_through_raw_sqlite), "raised", "DatabaseBlocked", "refused")
-    failed(graded("01.1", labels_through_a_workspace_file), "raised", "DatabaseBlocked")
+    failed(graded(LABELS, labels_through_raw_sqlite), "raised", "DatabaseBlocked", "refused")
+    failed(graded(LABELS, labels_through_a_workspace_file), "raised", "DatabaseBlocked")
 
 
 def labels_swallowing_the_refusal():
@@ -198,7 +200,7 @@ def labels_swallowing_the_refusal():
 
 def test_a_refusal_the_code_swallowed_is_still_reported():
     failed(
-        graded("01.1", labels_swallowing_the_refusal),
+        graded(LABELS, labels_swallowing_the_refusal),
         "other-database",
         "sqlite3.connect",
         "was refused",
@@ -225,7 +227,7 @@ def labels_raw_sql_per_row():
 
 
 def test_queries_on_the_raw_connection_are_counted():
-    verdict = graded("01.1", labels_raw_sql_per_row)
+    verdict = graded(LABELS, labels_raw_sql_per_row)
     assert verdict.queries[300] > verdict.queries[100] > 2, repr(verdict)
     failed(verdict, "scaling")
 
@@ -236,7 +238,7 @@ def labels_without_execute_wrappers():
 
 
 def test_removing_the_query_recorder_is_tampering():
-    verdict = graded("01.1", labels_without_execute_wrappers)
+    verdict = graded(LABELS, labels_without_execute_wrappers)
     failed(verdict, "tampered", "execute_wrappers", "put it back")
     # The N+1 was counted below Django: the first size already ran far over the budget.
     assert verdict.queries[100] > 2, verdict.queries

@@ -41,28 +41,28 @@ def test_live_reads_progress_files_from_home_folders(tmp_path):
     grows = "query count grows with rows"
     _write_progress(
         tmp_path / "home" / "alice" / ".django-perf-workshop" / "progress.jsonl",
-        [_check("00.1", "pass"), _check("01.1", "fail", grows, {"100": 11, "300": 26}),
-         _check("01.1", "pass")],
+        [_check("00.1", "pass"), _check("01.3", "fail", grows, {"100": 11, "300": 26}),
+         _check("01.3", "pass")],
     )  # fmt: skip
     _write_progress(
         tmp_path / "home" / "bob" / ".django-perf-workshop" / "progress.jsonl",
         [_check("00.1", "todo", "not written yet"), _check("00.1", "fail", "wrong result")]
-        + [_check("01.1", "fail", grows, {"100": 11, "300": 26})] * 3,
+        + [_check("01.3", "fail", grows, {"100": 11, "300": 26})] * 3,
     )
     report = live([str(tmp_path / "home" / "*" / ".django-perf-workshop" / "progress.jsonl")])
     assert report.learners == ["alice", "bob"]
-    assert report.cell("alice", "01.1").status == "pass"
-    bob = report.cell("bob", "01.1")
+    assert report.cell("alice", "01.3").status == "pass"
+    bob = report.cell("bob", "01.3")
     assert (bob.status, bob.reason, bob.queries, bob.attempts) == ("fail", grows, "11/26", 3)
     assert report.cell("bob", "00.1").status == "fail"
-    assert report.cell("bob", "01.2").status == "not tried"
+    assert report.cell("bob", "01.4").status == "not tried"
     summary = report.summary()
     assert "2 learners" in summary
     assert "read 2 progress files" in summary
-    assert _line(summary, "01.1 Mailing labels").endswith(
+    assert _line(summary, "01.3 How many queries at N and N+20?").endswith(
         f"1/2 passed; most common failure: {grows} (1)"
     )
-    assert f"bob on 01.1 (3 attempts, last: {grows})" in summary
+    assert f"bob on 01.3 (3 attempts, last: {grows})" in summary
 
 
 def test_the_live_report_survives_a_bad_file_and_names_it(tmp_path):
@@ -131,7 +131,7 @@ def test_the_command_writes_a_csv(tmp_path, capsys):
     rows = list(csv.DictReader(out.open()))
     assert rows[0] == {
         "learner": "carol", "exercise": "00.1",
-        "title": "How many customers are waiting for their welcome letter?", "status": "pass",
+        "title": "How many orders are pending?", "status": "pass",
         "reason": "", "queries": "1/1", "attempts": "1", "hints": "0", "message": "",
     }  # fmt: skip
 
@@ -149,10 +149,10 @@ def test_rerun_two_learners_notebooks(tmp_path):
     for name in ("00_welcome_solutions.ipynb", "01_instruments_solutions.ipynb"):
         (submissions / "alice" / name).write_bytes((ROOT / "solutions" / name).read_bytes())
     bob = nbformat.reads(planned(ROOT)[ROOT / "exercises" / "01_instruments_exercises.ipynb"], 4)
-    # An N+1 answer to 01.1; for 01.2, a cell that raises before its check runs.
-    _answer(bob, "welcome_letter_labels", "return welcome_letter_labels_naive()")
-    _answer(bob, "pending_order_totals", "return pending_order_totals_naive()")
-    cell = next(c for c in bob.cells if "def pending_order_totals(" in c.source)
+    # A count typed in for 01.3; for 01.4, a cell that raises before its check runs.
+    _answer(bob, "label_costs", 'return {"queries": 11, "labels": 10}')
+    _answer(bob, "pending_totals_diagnosis", 'return {"relation": "Order.lines", "line": 3}')
+    cell = next(c for c in bob.cells if "def pending_totals_diagnosis(" in c.source)
     cell.source = "undefined_name\n" + cell.source
     nbformat.write(bob, submissions / "bob.ipynb")
 
@@ -160,21 +160,19 @@ def test_rerun_two_learners_notebooks(tmp_path):
 
     assert report.learners == ["alice", "bob"]
     assert {c.exercise: c.status for c in report.cells if c.learner == "alice"} == {
-        "00.1": "pass", "00.2": "pass", "01.1": "pass", "01.2": "pass",
+        "00.1": "pass", "00.2": "pass", "01.3": "pass", "01.4": "pass",
     }  # fmt: skip
-    naive = report.cell("bob", "01.1")
-    assert (naive.status, naive.reason) == ("fail", "query count grows with rows")
-    first, last = (int(n) for n in naive.queries.split("/"))
-    assert last > first > 2
-    stopped = report.cell("bob", "01.2")
+    typed = report.cell("bob", "01.3")
+    assert (typed.status, typed.reason) == ("fail", "not what the instruments show")
+    stopped = report.cell("bob", "01.4")
     assert (stopped.status, stopped.reason) == ("error", "the check did not run")
     assert "NameError" in stopped.message
     assert "undefined_name" in stopped.message
     assert report.cell("bob", "00.1").status == "not tried"
     summary = report.summary()
     assert "re-ran 3 notebooks" in summary
-    assert _line(summary, "01.1 Mailing labels").endswith(
-        "1/2 passed; most common failure: query count grows with rows (1)"
+    assert _line(summary, "01.3 How many queries at N and N+20?").endswith(
+        "1/2 passed; most common failure: not what the instruments show (1)"
     )
 
 

@@ -93,12 +93,13 @@ def _reversed_export() -> str:
 
 #: (exercise, what the mutant changes, the mutant): each changes the statement's meaning.
 MUTANTS: list[tuple[str, str, Callable[[], Any]]] = [
-    ("00.1", "filter dropped", lambda: Customer.objects.count()),
+    ("00.1", "filter dropped", lambda: Order.objects.count()),
     (
         "00.1",
         "filter negated (exclude)",
-        lambda: Customer.objects.exclude(welcome_letter_sent=False).count(),
+        lambda: Order.objects.exclude(status=Order.Status.PENDING).count(),
     ),
+    ("00.1", "another model's filter (the lesson's)", lambda: _waiting().count()),
     ("00.2", "filter dropped", lambda: _names(Customer.objects.order_by("-created_at"))),
     ("00.2", "order reversed", lambda: _names(_waiting().order_by("created_at"))),
     ("00.2", "order dropped (by id)", lambda: _names(_waiting().order_by("id"))),

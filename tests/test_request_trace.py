@@ -68,3 +68,27 @@ def test_trace_replays_a_page_as_a_traffic_run_served_it(seeded):
     assert len(result.queries()) == 4 * 3 + 1
     # The URLconf is back to the optimized view afterwards.
     assert len(trace(reverse("shop:product_list") + "?per_page=3").queries()) == 3
+
+
+def test_the_waterfall_merges_runs_of_one_query_so_it_fits_a_notebook(seeded):
+    """An N+1 page has dozens of spans: consecutive spans of the same query (same name,
+    kind and depth) are one bar, "× n", and the figure keeps a notebook's width with
+    labels at a readable size."""
+    from workshop_site.lab.waterfall import collapsed
+
+    naive = {"shop:product_list": "shop:product_list_naive"}
+    result = trace(reverse("shop:product_list") + "?per_page=12", views=naive)
+    rows = result.frame()
+    merged = collapsed(rows)
+    assert merged["count"].sum() == len(rows)
+    assert len(merged) < len(rows)
+    assert merged["start_ms"].is_monotonic_increasing
+    assert merged["count"].max() == 12  # one row per repeated query, 12 cards
+    figure = result.plot()
+    ax = figure.axes[0]
+    width, _ = figure.get_size_inches()
+    assert width <= 9
+    labels = ax.get_yticklabels()
+    assert len(labels) == len(merged)
+    assert min(label.get_fontsize() for label in labels) >= 9
+    assert all(len(label.get_text()) <= 44 for label in labels)

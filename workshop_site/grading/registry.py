@@ -88,7 +88,7 @@ def get(exercise_id: str) -> Exercise:
         known = _closest(str(exercise_id), list(exercises))
         raise UnknownExercise(
             f"there is no exercise {exercise_id!r}; known: {', '.join(known)} "
-            '(ids are strings like "01.1")'
+            '(ids are strings like "03.1")'
         )
     return exercise
 

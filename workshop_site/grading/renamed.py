@@ -16,6 +16,9 @@ __all__ = ["RENAMED", "RETIRED", "current_id", "retired_note"]
 RENAMED: dict[str, str] = {}
 #: Old id → why it is gone, or what replaced it, in a few words.
 RETIRED: dict[str, str] = {
+    "01.1": "a select_related fix before lesson 03 taught it; 01.3 measures it instead",
+    "01.2": "a prefetch_related fix before lesson 04 taught it; 01.4 diagnoses it instead",
+    "02.1": "a fix with lesson 05's composed methods; 02.2 finds the costliest route",
     # Lesson 09 became episodes 09a-09d; each exercise became a transfer (another model,
     # table or page), so an old pass does not count for the new one.
     "09.1": "replaced by 09a.1, an index for a product's newest reviews",

@@ -5,13 +5,18 @@ A rule is what an APM's monitor is: a metric of the requests (``duration_ms``,
 window (``p95``, ``mean``, ``rate``...), a threshold, and how many consecutive windows must
 breach it before it fires (Prometheus' ``for:``), so one slow request does not page
 anyone. Windows are counted in requests, not minutes: simulated traffic has no clock.
+
+Requests are numbered from 0 in the data evaluated (a traffic run: its first request is
+#0), the numbering of ``lab.traffic(bad_deploy_at=150)`` and of ``TrafficRun.releases``:
+a deploy at request 150 and an alert at request 190 are 40 requests apart, whatever the
+notebook sent before.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -68,7 +73,11 @@ class AlertEvaluation:
     """A rule over some traffic: the value per window and when (if ever) it fired."""
 
     rule: AlertRule
-    windows: pd.DataFrame  # window, first_seq, last_seq, release, requests, value, breach, firing
+    # window, first_request, last_request, release, requests, value, breach, firing
+    windows: pd.DataFrame
+    #: ``(request, release)`` where a release took over, numbered like the windows (from
+    #: the whole data evaluated: a deploy is a moment, whichever route it breaks).
+    deploys: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def fired(self) -> bool:
@@ -76,9 +85,10 @@ class AlertEvaluation:
 
     @property
     def fired_at(self) -> int | None:
-        """The ``seq`` of the last request of the first firing window."""
+        """The number (from 0 in the data evaluated) of the last request of the first
+        firing window."""
         firing = self.windows[self.windows["firing"]]
-        return None if firing.empty else int(firing["last_seq"].iloc[0])
+        return None if firing.empty else int(firing["last_request"].iloc[0])
 
     def message(self) -> str:
         if not self.fired:
@@ -92,27 +102,47 @@ class AlertEvaluation:
         )
 
     def plot(self) -> Figure:
-        """The statistic per window against the threshold, firing windows marked."""
+        """The statistic per window as steps (one value holds for a whole window) against
+        the threshold; firing windows in red; each deploy a dotted line named in the legend,
+        which sits below the chart, clear of the data."""
         import matplotlib.pyplot as plt
 
         w = self.windows
-        fig, ax = plt.subplots(figsize=(10, 3.8))
-        ax.plot(w["last_seq"], w["value"], marker="o", color="#2c3e50", label=self.rule.stat)
+        fig, ax = plt.subplots(figsize=(9, 4))
+        if not w.empty:
+            # A window spans first_request..last_request: a step from its first request to
+            # the next window's first.
+            edges = [*w["first_request"], int(w["last_request"].iloc[-1]) + 1]
+            values = [*w["value"], float(w["value"].iloc[-1])]
+            ax.step(
+                edges, values, where="post", color="#2c3e50", label=f"{self.rule.stat} per window"
+            )
+            firing = w[w["firing"]]
+            ax.hlines(
+                [float(v) for v in firing["value"]],
+                [int(first) for first in firing["first_request"]],
+                [int(last) + 1 for last in firing["last_request"]],
+                color="#c0392b",
+                lw=4,
+                label="firing",
+            )
         ax.axhline(self.rule.threshold, color="#e67e22", linestyle="--", label="threshold")
-        firing = w[w["firing"]]
-        ax.scatter(
-            firing["last_seq"], firing["value"], color="#c0392b", zorder=3, s=60, label="firing"
-        )
-        for seq, release in _release_starts(w):
-            ax.axvline(seq, color="#7f8c8d", linestyle=":")
-            ax.annotate(f"deploy {release}", (seq, ax.get_ylim()[1]), fontsize=8, va="top")
+        for seq, release in self.deploys:
+            ax.axvline(
+                seq, color="#7f8c8d", linestyle=":", label=f"deploy {release} (request {seq})"
+            )
         unit = "ms" if self.rule.metric.endswith("_ms") else self.rule.metric
+        where = self.rule.route or "all routes"
         ax.set(
-            title=f"{self.rule.name}: {self.rule.describe()}",
-            xlabel="request number (end of window)",
-            ylabel=f"{self.rule.stat} ({unit})",
+            title=f"{self.rule.name}: {self.rule.stat} of {self.rule.metric} on {where}, "
+            f"windows of {self.rule.window}",
+            xlabel="request number in the run",
+            ylabel=f"{self.rule.stat} of {unit} per window",
         )
-        ax.legend(loc="upper left", fontsize=8)
+        ax.set_ylim(bottom=0)
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=4, fontsize=8, frameon=False
+        )
         fig.tight_layout()
         plt.close(fig)
         return fig
@@ -124,18 +154,21 @@ class AlertEvaluation:
         return f"<p>{html.escape(self.message())}</p>"
 
 
-def _release_starts(windows: pd.DataFrame) -> list[tuple[int, str]]:
-    changes = windows["release"] != windows["release"].shift()
-    starts = windows[changes].iloc[1:]
+def _deploys(log: pd.DataFrame) -> list[tuple[int, str]]:
+    """Where the release changes in ``log`` (numbered by its ``request`` column)."""
+    changes = log["release"] != log["release"].shift()
+    starts = log[changes].iloc[1:]
     return [
-        (int(seq), str(release))
-        for seq, release in zip(starts.first_seq, starts.release, strict=True)
+        (int(request), str(release))
+        for request, release in zip(starts["request"], starts["release"], strict=True)
     ]
 
 
 def alert(rule: AlertRule, data: Any = None) -> AlertEvaluation:
     """Evaluate ``rule`` over ``data`` (a traffic run, records, or the whole store)."""
     log = request_log(data).sort_values("seq")
+    log = log.assign(request=range(len(log)))
+    deploys = _deploys(log)
     if rule.route is not None:
         log = log[log["route"] == rule.route]
     values = log["status"] >= 500 if rule.metric == "error" else log[rule.metric]
@@ -150,8 +183,8 @@ def alert(rule: AlertRule, data: Any = None) -> AlertEvaluation:
         rows.append(
             {
                 "window": index,
-                "first_seq": int(log["seq"].iloc[start]),
-                "last_seq": int(log["seq"].iloc[start + rule.window - 1]),
+                "first_request": int(log["request"].iloc[start]),
+                "last_request": int(log["request"].iloc[start + rule.window - 1]),
                 "release": log["release"].iloc[start + rule.window - 1],
                 "requests": rule.window,
                 "value": value,
@@ -159,8 +192,9 @@ def alert(rule: AlertRule, data: Any = None) -> AlertEvaluation:
                 "firing": breaches >= rule.for_windows,
             }
         )
-    columns = ["window", "first_seq", "last_seq", "release", "requests", "value"]
-    return AlertEvaluation(rule, pd.DataFrame(rows, columns=[*columns, "breach", "firing"]))
+    columns = ["window", "first_request", "last_request", "release", "requests", "value"]
+    frame = pd.DataFrame(rows, columns=[*columns, "breach", "firing"])
+    return AlertEvaluation(rule, frame, deploys)
 
 
 def alerts(rules: Iterable[AlertRule], data: Any = None) -> pd.DataFrame:

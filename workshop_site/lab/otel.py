@@ -125,6 +125,7 @@ class OTelTrace:
                     "start_ms": (start - origin) / 1e6,
                     "duration_ms": (end - start) / 1e6,
                     "repeated": is_sql and statements.count(statement) > 1,
+                    "sql": statement or "",
                     "attributes": attributes,
                 }
             )

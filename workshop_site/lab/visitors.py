@@ -167,7 +167,8 @@ class TrafficRun:
     seconds: float
     visits: list[Visit]
     records: list[RequestRecord]
-    #: ``(seq, release)``: the first request each release served.
+    #: ``(request, release)``: the first request each release served, numbered from 0 in
+    #: this run (as ``bad_deploy_at`` and the alerts number them).
     releases: list[tuple[int, str]] = field(default_factory=list)
     #: The views served instead of the URLconf's (URL name → view or URL name): pass it to
     #: ``lab.trace(path, views=run.views)`` to trace a page as this run served it.
@@ -247,12 +248,12 @@ def traffic(
         stack.enter_context(override_settings(DEBUG=False))
         stack.enter_context(serving(served))
         STORE.release = release
-        releases.append((mark + 1, release))
+        releases.append((0, release))
         for index, visit in enumerate(visits):
             if index == bad_deploy_at:
                 stack.enter_context(bad_deploy())
                 STORE.release = "v2"
-                releases.append((STORE.mark() + 1, "v2"))
+                releases.append((index, "v2"))
             client = clients[visit.visitor]
             if visit.method == "POST":
                 client.post(visit.path, dict(visit.data))

@@ -1,10 +1,14 @@
-"""Lesson 00 (welcome): two warm-ups on the shop's data, one query each."""
+"""Lesson 00 (welcome): two warm-ups on the shop's data, one query each.
+
+The lesson counts the customers waiting for their letter; 00.1 asks the same of another
+model (the pending orders), 00.2 for sorted, sliced names.
+"""
 
 from __future__ import annotations
 
 from workshop_site.grading.exercise import Exercise, Rows
 from workshop_site.grading.kinds import Budget, Result
-from workshop_site.shop.models import Customer
+from workshop_site.shop.models import Customer, Order
 
 CUSTOMERS = Rows("customers", lambda: Customer.objects.count())
 
@@ -19,15 +23,16 @@ def _newest_customers_written_to() -> None:
 EXERCISES = [
     Exercise(
         id="00.1",
-        title="How many customers are waiting for their welcome letter?",
+        title="How many orders are pending?",
         returns=int,
-        expects="an int: the number of customers",
-        rows=CUSTOMERS,
+        expects="an int: the number of pending orders",
+        rows=Rows("orders", lambda: Order.objects.count()),
         checks=(Result(), Budget(queries=1)),
         hints=(
-            "A customer who is waiting has `welcome_letter_sent=False`: filter on it.",
-            "`Customer.objects.filter(welcome_letter_sent=False)` is the right queryset. "
-            "Let the database count the rows instead of loading them into Python.",
+            "An order waiting to be shipped has the status pending: `Order.Status.PENDING` "
+            '(the string `"pending"`). Filter the orders on it.',
+            '`Order.objects.filter(status="pending")` is the right queryset. Let the '
+            "database count the rows instead of loading them into Python.",
             "`.count()` on the queryset runs one `SELECT COUNT(*)` query.",
         ),
     ),

@@ -1,54 +1,95 @@
-"""Lesson 01 (instruments): find the hidden queries with ``lab.queries()``, then fix them.
+"""Lesson 01 (instruments): measure and diagnose, with ``lab.queries()`` and the inspector.
 
-Both functions look innocent: the queries hide in the models' properties
-(``Customer.mailing_label`` reads ``self.address``; ``Order.total`` reads ``self.lines``).
-The grader's diagnosis points at the line in ``models.py``, as the instruments do.
+Graded on what the learner finds, not on a fix (fixes start in lesson 03): how many
+queries a function runs at N and N+20 customers (01.3), and which relation and which line
+its repeated queries come from (01.4). Both functions hide their queries in a property of
+the shop's models (``Customer.mailing_label`` reads ``self.address``; ``Order.total``
+reads ``self.lines``), where the lesson's loop read a relation in plain sight.
+
+The grader runs the learner's function on its own data at two sizes, N and N+20
+customers: a count typed in from the notebook fails at one of them. 01.1 and 01.2 were
+fixes (``select_related``, ``prefetch_related``) before their lessons: retired.
 """
 
 from __future__ import annotations
 
 from workshop_site.grading.exercise import Exercise, Rows
-from workshop_site.grading.kinds import Budget, Result, Scaling
+from workshop_site.grading.kinds import Diagnosis
 from workshop_site.shop.models import Customer, Order
+
+#: N and N+20 customers, the talk's two sizes of a query-count test.
+N_AND_N_PLUS_20 = (80, 100)
 
 EXERCISES = [
     Exercise(
-        id="01.1",
-        title="Mailing labels for the welcome letters",
-        returns=list,
-        expects="a list of mailing labels (strings), one per waiting customer",
+        id="01.3",
+        title="How many queries at N and N+20?",
+        returns=dict,
+        expects='a dict {"queries": int, "labels": int}',
+        sizes=N_AND_N_PLUS_20,
         rows=Rows(
             "waiting customers",
             lambda: Customer.objects.filter(welcome_letter_sent=False).count(),
         ),
-        checks=(Result(), Scaling(), Budget(queries=2)),
+        checks=(
+            Diagnosis(
+                fields=("queries", "labels"),
+                where=(
+                    (
+                        "queries",
+                        "count the queries of one call of the naive function, inside your "
+                        "function (`with lab.queries() as q:` then `len(q)`), not a number "
+                        "typed in",
+                    ),
+                    ("labels", "how many labels did that call return?"),
+                ),
+            ),
+        ),
         hints=(
-            "Run the naive function inside `with lab.queries() as q:` and look at `q`: "
-            "which query repeats, and which line runs it?",
-            "The repeated query comes from `Customer.mailing_label` in `shop/models.py`: it "
-            "reads `self.address`, one query per customer when the address is not loaded.",
-            'Load each customer\'s address in the same query: `.select_related("address")` '
-            'on the queryset (`prefetch_related("address")` works too, with 2 queries).',
+            "Inside your function: `with lab.queries() as q:` around one call of "
+            "`welcome_letter_labels_naive()`; `len(q)` is the number of queries.",
+            "Return both numbers measured in that one call: "
+            '`{"queries": len(q), "labels": len(labels)}`. The grader runs it on shops of '
+            "80 and 100 customers: a number typed in is right at one size at most.",
+            "At N waiting customers the naive function runs N + 1 queries: one for the "
+            "customers, one more per label (the address it prints).",
         ),
     ),
     Exercise(
-        id="01.2",
-        title="Totals of the pending orders",
+        id="01.4",
+        title="Which relation, which line?",
         returns=dict,
-        expects="a dict {order id: total (Decimal)} for every pending order",
+        expects='a dict {"relation": "Model.field", "line": int}',
+        sizes=N_AND_N_PLUS_20,
         rows=Rows(
             "pending orders",
             lambda: Order.objects.filter(status=Order.Status.PENDING).count(),
         ),
-        checks=(Result(), Scaling(), Budget(queries=2)),
+        checks=(
+            Diagnosis(
+                fields=("relation", "line"),
+                where=(
+                    (
+                        "relation",
+                        "record the naive function and read the inspector's similar "
+                        "queries: which table do they read, for which model?",
+                    ),
+                    (
+                        "line",
+                        "the line of the repeated queries is in the shop's code, not in "
+                        "your cell: `q[1].source`",
+                    ),
+                ),
+            ),
+        ),
         hints=(
-            "Record the naive function with `lab.queries()`: how many queries for how many "
-            "pending orders?",
-            "`Order.total` in `shop/models.py` loops over `self.lines.all()`: one query per "
-            "order. The lines are a reverse relation (many lines per order).",
-            '`.prefetch_related("lines")` loads every order\'s lines in one more query. Or let '
-            'the database add up: `.annotate(amount=Sum(F("lines__unit_price") * '
-            'F("lines__quantity")))`.',
+            "Record `pending_order_totals_naive()` with `lab.queries()`, show `q`, and read "
+            "*Similar queries*: one group, one query per pending order.",
+            "`lab.diagnose(q)` (or `q.findings()`) gives each N+1 as data: `.relation` "
+            "names it as `Model.field`; `.source` is the line that ran it, "
+            "`.source.lineno` its number.",
+            "The loop in your cell only reads `order.total`: the query runs inside that "
+            "property, in `shop/models.py`, on the line that reads `self.lines.all()`.",
         ),
     ),
 ]

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from workshop_site.grading.exercise import Exercise, Rows
 from workshop_site.grading.kinds import Budget, Result, Scaling, WorstPage
-from workshop_site.shop.models import Customer, Order
+from workshop_site.shop.models import Customer, Listing, Order
 
 __all__ = [
     "EXERCISES",
@@ -148,6 +148,7 @@ EXERCISES = [
         title="The worst page of the shop, and its cause",
         expects='the page\'s name and the relation, e.g. ("Home", "Category.children")',
         checks=(WorstPage(pages=guide_pages),),
+        rows=Rows("listings", lambda: Listing.objects.count()),
         sizes=(100, 300),
         time_limit=10.0,
         hints=(

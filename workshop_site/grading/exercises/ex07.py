@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from workshop_site.grading.exercise import Exercise, Rows
 from workshop_site.grading.kinds import PinsPageWithRecord, TellsNaiveFromFixed
-from workshop_site.shop.models import Brand, Category, OrderLine, Product
+from workshop_site.shop.models import Brand, OrderLine, Product
 
 # -- the code the learner's tests are run against: naive and fixed, the same result -------
 
@@ -105,7 +105,7 @@ EXERCISES = [
     Exercise(
         id="07.3",
         title="Pin the category page with a django-perf-rec record",
-        rows=Rows("categories", lambda: Category.objects.count()),
+        rows=Rows("products", lambda: Product.objects.count()),
         checks=(PinsPageWithRecord(url_name="shop:category", marker='"shop_category"."slug"'),),
         hints=(
             "A record is made by running the page inside `with django_perf_rec.record("

@@ -5,11 +5,14 @@ module; the base (:class:`Check`, :class:`Outcome`, :class:`Stage`, :func:`regis
 :mod:`.base`. The kinds are grouped by what they judge:
 
 - :mod:`.results`: what the code returns (``Result``);
+- :mod:`.answers`: what the learner found with the instruments (``Diagnosis``);
 - :mod:`.queries`: its queries: growth, budget, SQL shape, UPDATEs per row (``Scaling``,
   ``Budget``, ``Shape``, ``Updates``);
 - :mod:`.resources`: peak memory (``MemoryRatio``, ``MemoryFlat``);
 - :mod:`.plans`: a query's plan with the learner's index (``IndexServes``);
 - :mod:`.traffic`: a route replayed under traffic (``FixesRoute``);
+- :mod:`.monitoring`: reading traffic, alerting on it (``ReadsTraffic``,
+  ``CatchesBadDeploy``);
 - :mod:`.partners`: calls to the shop's partners (``FallsBackInTime``, ``CassetteTest``,
   ``MockedCallTest``);
 - :mod:`.tasks`: work moved out of a request into a task (``OffloadsToTask``);
@@ -18,6 +21,7 @@ module; the base (:class:`Check`, :class:`Outcome`, :class:`Stage`, :func:`regis
 - :mod:`.records`: a learner's django-perf-rec record of a page (``PinsPageWithRecord``).
 """
 
+from workshop_site.grading.kinds.answers import Diagnosis
 from workshop_site.grading.kinds.base import (
     Check,
     Outcome,
@@ -27,6 +31,7 @@ from workshop_site.grading.kinds.base import (
     registered_kinds,
 )
 from workshop_site.grading.kinds.learner_tests import TellsNaiveFromFixed
+from workshop_site.grading.kinds.monitoring import CatchesBadDeploy, ReadsTraffic, Traffic
 from workshop_site.grading.kinds.pages import WorstPage
 from workshop_site.grading.kinds.partners import CassetteTest, FallsBackInTime, MockedCallTest
 from workshop_site.grading.kinds.plans import IndexServes
@@ -40,7 +45,9 @@ from workshop_site.grading.kinds.traffic import FixesRoute
 __all__ = [
     "Budget",
     "CassetteTest",
+    "CatchesBadDeploy",
     "Check",
+    "Diagnosis",
     "FallsBackInTime",
     "FixesRoute",
     "IndexServes",
@@ -50,11 +57,13 @@ __all__ = [
     "OffloadsToTask",
     "Outcome",
     "PinsPageWithRecord",
+    "ReadsTraffic",
     "Result",
     "Scaling",
     "Shape",
     "Stage",
     "TellsNaiveFromFixed",
+    "Traffic",
     "Updates",
     "WorstPage",
     "failure_label",

@@ -3,12 +3,12 @@
 # 00.1, 00.2, as the solutions notebook writes them: the grader
 # runs these functions and `lab.solution()` shows them.
 
-from workshop_site.shop.models import Customer
+from workshop_site.shop.models import Customer, Order
 
 
-def waiting_customers_count():
-    """The number of customers waiting for their welcome letter."""
-    return Customer.objects.filter(welcome_letter_sent=False).count()
+def pending_orders_count():
+    """The number of orders waiting to be shipped."""
+    return Order.objects.filter(status=Order.Status.PENDING).count()
 
 
 def newest_waiting_names():
@@ -19,11 +19,11 @@ def newest_waiting_names():
 
 #: Each exercise's reference function.
 REFERENCES = {
-    '00.1': waiting_customers_count,
+    '00.1': pending_orders_count,
     '00.2': newest_waiting_names,
 }
 #: What `lab.solution()` shows for each exercise: the notebook's definitions.
 SHOWN = {
-    '00.1': ('waiting_customers_count',),
+    '00.1': ('pending_orders_count',),
     '00.2': ('newest_waiting_names',),
 }
