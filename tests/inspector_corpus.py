@@ -1,6 +1,6 @@
 """The inspector's corpus: code with N+1s (and code without), each with its expected findings.
 
-Four kinds of snippets: the lessons' examples (``workshop_site/lessons``, run as they
+Four kinds of snippets: the lessons' examples (``tests/corpus_lesson*.py``, run as they
 are), the exercises' naive answers (as the exercise notebooks hand them out), every naive
 page of the shop (through the test client), and traps written for the purpose (the
 issue's list: chains through properties and templates, reverse foreign keys,
