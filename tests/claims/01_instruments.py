@@ -41,9 +41,12 @@ CLAIMS = {
             "_rows(df, 'select_related', 'queries') == ([10, 100, 400], [1, 1, 1])",
         ),
         Claim(
-            "Its time grows linearly too",
-            "_growth(*_rows(df, 'select_related', 'wall_time_ms')).kind == 'linear'",
-            show="_growth(*_rows(df, 'select_related', 'wall_time_ms'))",
+            # A fitted shape is not asserted: at 10-400 rows the fixed cost of a query
+            # bends the curve (fitted as linear on one run, as a power of 0.73 on another).
+            "Its time grows too",
+            "_rows(df, 'select_related', 'wall_time_ms')[1][-1]"
+            " > _rows(df, 'select_related', 'wall_time_ms')[1][0]",
+            show="_rows(df, 'select_related', 'wall_time_ms')",
         ),
         Claim(
             "but far less steeply",
