@@ -88,6 +88,11 @@ def _text(cell: nbformat.NotebookNode) -> str:
 AfterCell = Callable[[int, nbformat.NotebookNode, Kernel], None]
 
 
+#: Kernel starts before a notebook run gives up (see the port race in execute_notebook).
+_KERNEL_STARTS = 3
+_KERNEL_DIED_AT_START = "Kernel died before replying to kernel_info"
+
+
 def execute_notebook(
     path: Path | str,
     *,
@@ -99,21 +104,31 @@ def execute_notebook(
 ) -> NotebookRun:
     """Run the notebook at ``path`` in a fresh kernel; raise on the first error."""
     path = Path(path)
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook,
-        timeout=timeout,
-        kernel_name=kernel_name,
-        allow_errors=allow_errors,
-        # A graceful shutdown (about 0.7 s slower than killing the kernel) lets the
-        # kernel run its exit hooks, which remove its own copy of the shop's database.
-        shutdown_kernel="graceful",
-        resources={"metadata": {"path": str(cwd or path.parent)}},
-    )
-    if after_cell is None:
-        client.execute()
-    else:
-        _execute_with(client, after_cell)
+    for attempt in range(_KERNEL_STARTS):
+        notebook = nbformat.read(path, as_version=4)
+        client = NotebookClient(
+            notebook,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            allow_errors=allow_errors,
+            # A graceful shutdown (about 0.7 s slower than killing the kernel) lets the
+            # kernel run its exit hooks, which remove its own copy of the shop's database.
+            shutdown_kernel="graceful",
+            resources={"metadata": {"path": str(cwd or path.parent)}},
+        )
+        try:
+            if after_cell is None:
+                client.execute()
+            else:
+                _execute_with(client, after_cell)
+            break
+        except RuntimeError as error:
+            # jupyter_client picks free ports, releases them and lets the kernel bind
+            # them: a kernel started at the same moment elsewhere can take one first, and
+            # the kernel dies before it answers (jupyter/jupyter_client#154). No cell ran:
+            # start a new kernel, on new ports.
+            if _KERNEL_DIED_AT_START not in str(error) or attempt == _KERNEL_STARTS - 1:
+                raise
     timings = [
         (index, _seconds(cell), (cell.source.splitlines() or [""])[0])
         for index, cell in enumerate(notebook.cells)
