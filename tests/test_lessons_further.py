@@ -288,9 +288,8 @@ def test_the_four_candidates_read_the_way_the_notebook_says(big):
     assert plans[(queue, "no index")] == (
         "Reads every row of shop_order, then sorts the rows it found."
     )
-    # The partial index walked for a count visits each row: no faster than no index.
+    # The partial index walked for a count is no sure win (measured both ways): no claim.
     ms = candidates.set_index(["query", "variant"])["ms"]
-    assert ms[(count, "order_pending_created_idx")] > 0.5 * ms[(count, "no index")]
     assert ms[(count, "order_status_created_idx")] * 3 < ms[(count, "no index")]
 
 

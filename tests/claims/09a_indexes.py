@@ -87,9 +87,11 @@ CLAIMS = {
         Claim("each alone on the table", "compared['same_result'].all()"),
     ],
     "partial-count": [
+        # No direction is claimed: measured 2.2x slower in one run and 2x faster in
+        # another (a fresh-clone suite), both sides in the same run.
         Claim(
-            "it is **slower**",
-            "partial_count > times['count of pending', 'no index']",
+            "the line above measures it against reading the table",
+            "partial_count > 0 and times['count of pending', 'no index'] > 0",
             show="times",
         ),
     ],
