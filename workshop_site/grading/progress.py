@@ -17,8 +17,7 @@ import html
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 
 from workshop_site.grading.renamed import current_id, retired_note
 from workshop_site.lab.boot import require_started
+from workshop_site.lab.file_lock import locked
 from workshop_site.lab.workspace import workspace
 
 __all__ = [
@@ -64,23 +64,6 @@ def _user() -> str:
         return ""
 
 
-@contextmanager
-def _locked(fd: int) -> Iterator[None]:
-    """An exclusive lock on the open file while a line is appended (released by the
-    system if the process is killed). Windows has no flock: appends there are not locked,
-    and two kernels ending the same cut line leave an empty line, which readers skip."""
-    try:
-        import fcntl
-    except ImportError:
-        yield
-        return
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    try:
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-
-
 def _ends_a_line(fd: int) -> bool:
     if os.fstat(fd).st_size == 0:
         return True
@@ -103,7 +86,7 @@ def record(event: dict[str, Any]) -> bool:
     except (OSError, ValueError):
         return False
     try:
-        with _locked(fd):
+        with locked(fd):
             if not _ends_a_line(fd):
                 data = b"\n" + data  # end the line a crash cut short, or lose this one
             while data:

@@ -33,6 +33,7 @@ from pathlib import Path
 import django
 from django.db import DatabaseError, OperationalError, connections
 
+from workshop_site.lab.file_lock import locked_file
 from workshop_site.lab.leftovers import owned_pid, owner_tag, process_gone
 from workshop_site.lab.workspace import workspace, workspace_error
 
@@ -220,7 +221,13 @@ def template(*, size: int, seed: int, progress: bool = True, using: str = "defau
         raise workspace_error(exc, folder) or exc from None
     path = folder / f"shop-{schema_key()}-size{size}-seed{seed}.sqlite3"
     if not database_exists(path, using=using):
-        _build(path, size=size, seed=seed, progress=progress, using=using)
+        # One build per template: processes that start together (test workers, a class's
+        # kernels sharing a workspace) wait for it instead of each replacing the file
+        # under copies already taken from it. (Unlocked on Windows: a second build there
+        # only repeats the work.)
+        with locked_file(folder / f"{path.name}.lock"):
+            if not database_exists(path, using=using):
+                _build(path, size=size, seed=seed, progress=progress, using=using)
     return path
 
 
