@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workshop_site.classhub import ClassHub, class_hub
 from workshop_site.classhub.client import HubClient
-from workshop_site.classhub.lesson_plan import LessonPlan, lesson_plan
+from workshop_site.classhub.lesson_plan import SCRIPTED_LESSON, LessonPlan, lesson_plan
 from workshop_site.classhub.scripted import CellRecord, Pace, arrive, work_lesson
 
 MB = 1024 * 1024
@@ -253,7 +253,9 @@ def run_class(learners: int, plan: LessonPlan, options: argparse.Namespace) -> d
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, nargs="+", default=[3, 5], help="N, one class each")
-    parser.add_argument("--lesson", default="03", help="the lesson to work (default 03)")
+    parser.add_argument(
+        "--lesson", default=SCRIPTED_LESSON, help=f"the lesson to work (default {SCRIPTED_LESSON})"
+    )
     parser.add_argument("--pace", type=float, default=5.0, help="seconds between cells (default 5)")
     parser.add_argument("--jitter", type=float, default=2.0, help="± seconds (default 2)")
     parser.add_argument("--arrive", type=float, default=30.0, help="arrivals spread over (s)")

@@ -2,7 +2,7 @@
 
 The scripted class (workshop_site/classhub): JupyterHub and configurable-http-proxy on
 127.0.0.1, three local accounts. learner1 logs in through the hub's API, starts a server,
-pulls the course with nbgitpuller, works lesson 01 through remote kernels (its exercises'
+pulls the course with nbgitpuller, works lesson 03 through remote kernels (its exercises'
 naive answers fail, the solutions pass) and opens the real site through
 jupyter-server-proxy; learner2 answers wrong; learner3 only logs in. The live report sees
 all three; no learner reaches another's files, databases or server; nothing listens
@@ -29,7 +29,7 @@ from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from workshop_site.classhub import class_hub
 from workshop_site.classhub.accounts import is_root
 from workshop_site.classhub.client import HubClient
-from workshop_site.classhub.lesson_plan import lesson_plan
+from workshop_site.classhub.lesson_plan import SCRIPTED_LESSON, lesson_plan
 from workshop_site.classhub.proxy import missing_reason
 from workshop_site.classhub.scripted import arrive, work_lesson
 from workshop_site.grading.report import live
@@ -45,7 +45,7 @@ pytestmark = [
         reason="the class runs on SQLite, one database file per kernel in each home",
     ),
 ]
-LESSON = "01"
+LESSON = SCRIPTED_LESSON
 
 
 class Class:
@@ -129,12 +129,12 @@ def test_the_live_report_sees_every_learner_and_both_verdicts(klass):
     first, second, third = (learner.name for learner in klass.hub.learners)
     report = live([klass.hub.progress_files()])
     assert report.learners == [first, second, third]
-    assert report.cell(first, "01.1").status == "pass"
-    assert report.cell(first, "01.1").attempts == 2  # the naive answer, then the solution
-    assert report.cell(second, "01.1").status == "fail"
-    assert report.cell(third, "01.1").status == "not tried"
+    assert report.cell(first, "03.1").status == "pass"
+    assert report.cell(first, "03.1").attempts == 2  # the naive answer, then the solution
+    assert report.cell(second, "03.1").status == "fail"
+    assert report.cell(third, "03.1").status == "not tried"
     now = report.summary().split("Now (each learner's last check", 1)[1]
-    assert re.search(rf"{second}\s+01\.1 FAIL", now)
+    assert re.search(rf"{second}\s+03\.1 FAIL", now)
     assert re.search(rf"{third}\s+no check yet", now)
 
 

@@ -17,7 +17,7 @@ from workshop_site.classhub.__main__ import welcome
 from workshop_site.classhub.accounts import Learner
 from workshop_site.classhub.course import Course, pull_link
 from workshop_site.classhub.hub import ClassHub, hub_config
-from workshop_site.classhub.lesson_plan import lesson_plan, verdicts
+from workshop_site.classhub.lesson_plan import SCRIPTED_LESSON, lesson_plan, verdicts
 from workshop_site.classhub.shared_env import SharedEnvironment, readable_by_all
 from workshop_site.site_proxy import server
 
@@ -120,8 +120,8 @@ def test_the_lesson_plan_is_read_from_the_notebooks(tmp_path):
     ]
 
 
-def test_the_repository_s_lessons_have_right_and_wrong_answers_to_try():
-    plan = lesson_plan("03")
+def test_the_scripted_lesson_has_right_and_wrong_answers_to_try():
+    plan = lesson_plan(SCRIPTED_LESSON)
     assert plan.cells[0].lstrip().startswith(("from workshop_site import lab", "import"))
     expected = {value for _, value in plan.checks}
     assert expected == {"pass", "fail"}, plan.checks

@@ -17,7 +17,12 @@ from pathlib import Path
 
 from workshop_site.setup import ROOT
 
-__all__ = ["Step", "LessonPlan", "lesson_plan", "verdicts"]
+__all__ = ["SCRIPTED_LESSON", "Step", "LessonPlan", "lesson_plan", "verdicts"]
+
+#: The lesson the scripted class and the load benchmark work: its exercises come as naive
+#: ``fn_naive`` and fixed ``fn`` pairs, so a scripted learner has a wrong answer to try
+#: as well as a right one (tests/test_classhub_parts.py holds that).
+SCRIPTED_LESSON = "03"
 
 _CHECK = re.compile(r"lab\.check\(\s*[\"'](\d\d\.\d+)[\"']\s*,\s*(\w+)\s*\)")
 _DEF = re.compile(r"^def (\w+)\(", re.M)
