@@ -33,9 +33,13 @@ def test_a_python_loop_is_stopped():
 
 def test_a_blocking_sleep_is_stopped():
     began = time.perf_counter()
-    with pytest.raises(TimeLimitExceeded), time_limit(0.2):
+    with pytest.raises(TimeLimitExceeded), time_limit(0.2) as watchdog:
         time.sleep(30)
     assert time.perf_counter() - began < 10
+    if guards._cpu_clock(threading.get_ident()) is not None:
+        assert watchdog.waited is not None  # the wall clock ended it: a message says waiting
+        assert watchdog.waited >= 0.2 * 2
+        assert watchdog.computed < 0.2
 
 
 def test_a_long_sql_statement_is_interrupted():

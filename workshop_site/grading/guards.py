@@ -162,6 +162,10 @@ class _Watchdog:
         self.fired = False
         #: The learner's code replaced or ignored the grader's SIGALRM handler.
         self.alarm_replaced = False
+        #: Wall seconds waited, when the wall clock (not the CPU time) ended the block,
+        #: and the CPU seconds the block had used by then.
+        self.waited: float | None = None
+        self.computed = 0.0
         self._active = True  # the handlers raise only while the block runs
         self._done = threading.Event()
         self._lock = threading.Lock()
@@ -220,14 +224,19 @@ class _Watchdog:
         if clock is None:
             return not self._done.wait(self.seconds)
         began = time.clock_gettime(clock)
-        deadline = time.monotonic() + _wall_seconds(self.seconds)
+        started = time.monotonic()
+        deadline = started + _wall_seconds(self.seconds)
         while True:
             try:
                 left = self.seconds - (time.clock_gettime(clock) - began)
             except OSError:  # the thread is gone: nothing left to stop
                 return False
             wall_left = deadline - time.monotonic()
-            if left <= 0 or wall_left <= 0:
+            if left <= 0:
+                return True
+            if wall_left <= 0:
+                self.waited = time.monotonic() - started
+                self.computed = self.seconds - left
                 return True
             # A thread uses at most one CPU second per second: waiting ``left`` is safe.
             if self._done.wait(min(max(left, 0.02), wall_left)):

@@ -282,6 +282,8 @@ def run(
                 seconds=seconds,
                 log=result.log,
                 alarm_replaced=alarm_replaced,
+                waited=watch.waited if watch is not None else None,
+                computed=watch.computed if watch is not None else 0.0,
             )
     if confinement is not None:
         result.hidden = max(0, confinement.traced - _logged(result.log))
@@ -327,14 +329,24 @@ def _stopped(
     seconds: float,
     log: QueryLog,
     alarm_replaced: bool = False,
+    waited: float | None = None,
+    computed: float = 0.0,
 ) -> Problem:
     if isinstance(exc, TimeLimitExceeded) or fired:
         line = where(exc)
         at = f", at {line}" if line else ""
-        message = (
-            f"stopped after {seconds:g} s: your function was still running "
-            f"({cap.count:,} queries so far){at}. An endless loop?"
-        )
+        if waited is None:
+            message = (
+                f"stopped after {seconds:g} s: your function was still running "
+                f"({cap.count:,} queries so far){at}. An endless loop?"
+            )
+        else:
+            message = (
+                f"stopped after {waited:.1f} s in which it computed for only {computed:.1f} s "
+                f"of the {seconds:g} s it may: your function was still running "
+                f"({cap.count:,} queries so far){at}, mostly waiting. A sleep, a lock, or a "
+                "network call without a timeout? (Or the machine is very busy: try again.)"
+            )
         if alarm_replaced:
             message += (
                 " Your code also switched off the alarm (`signal.SIGALRM`) the grader stops "
