@@ -210,6 +210,18 @@ def _logged(log: QueryLog) -> int:
     return total
 
 
+def _unordered_in_reverse(wrapper: BaseDatabaseWrapper) -> None:
+    """SQLite returns the rows of a query without ORDER BY in reverse from here on.
+
+    Unordered, SQLite reads a table by primary key, so an answer that forgets the
+    statement's "by id" or "oldest first" would get that order by luck, and pass; on
+    another database, or after an index is added, it would not. Reversed, the luck is
+    gone: an answer whose order matters must ask for it (``reverse_unordered_selects``
+    is SQLite's own switch for finding such code)."""
+    with wrapper.cursor() as cursor:
+        cursor.execute("PRAGMA reverse_unordered_selects = ON")
+
+
 def run(
     fn: Callable[[], Any],
     *,
@@ -239,6 +251,7 @@ def run(
     with grading_connection(target) as wrapper:
         try:
             with transaction.atomic():
+                _unordered_in_reverse(wrapper)
                 _prepare(result, setup, count_rows)
                 with (
                     Confinement(target, wrapper, settings=_sqlite_settings(target)) as confinement,

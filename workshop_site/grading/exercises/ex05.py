@@ -117,6 +117,7 @@ EXERCISES = [
         rows=Rows("customers", lambda: Customer.objects.count()),
         checks=(
             Result(
+                ordered=True,  # "one per customer by id"
                 advice=(
                     "Compare a customer's counts with `customer.orders.count()` and "
                     "`customer.reviews.count()`: which ones are wrong, and by how much?"

@@ -1,0 +1,206 @@
+"""Mutants of the reference answers, made from their source (issue 19's generic guard).
+
+Each reference lives in ``workshop_site/grading/references/refNN.py``, generated from its
+solutions notebook. A mutant is that module's source with exactly one part of a query taken
+out or turned around, in the definitions ``lab.solution()`` shows for the exercise:
+
+- a ``.filter(...)`` or ``.exclude(...)`` call dropped (its receiver kept);
+- an ``.order_by(...)`` dropped, or reversed (each field's ``-`` toggled);
+- a ``.distinct()`` dropped, or an aggregate's ``distinct=True``;
+- a slice's end moved one row earlier (``[:n]`` → ``[:n - 1]``).
+
+The mutated module is compiled and run in a namespace of its own (the real module is not
+touched), and the mutant is the exercise's function taken from it. ``mutants()`` lists
+them all, in a stable order, with an id such as ``"00.2: order_by at line 16 reversed"``.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from workshop_site.grading import references
+
+__all__ = ["Mutant", "mutants", "mutants_of", "reference_modules"]
+
+_DROPPED = {"filter", "exclude", "order_by", "distinct"}
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One change to one reference: ``make()`` compiles it and returns the function."""
+
+    exercise: str
+    change: str  # "order_by at line 16 reversed"
+    module: str
+    source: str  # the whole mutated module
+
+    @property
+    def id(self) -> str:
+        return f"{self.exercise}: {self.change}"
+
+    def make(self) -> Callable[..., Any]:
+        namespace: dict[str, Any] = {"__name__": f"{self.module}__mutant"}
+        exec(compile(self.source, f"<mutant of {self.module}: {self.change}>", "exec"), namespace)
+        function: Callable[..., Any] = namespace["REFERENCES"][self.exercise]
+        return function
+
+
+@dataclass(frozen=True)
+class _Site:
+    node: ast.AST
+    how: str  # "dropped", "reversed", "condition dropped", "distinct=True dropped", ...
+    position: int = 0  # which condition, for "condition dropped"
+
+    def describe(self) -> str:
+        if self.how == "condition dropped":
+            assert isinstance(self.node, ast.Call)
+            assert isinstance(self.node.func, ast.Attribute)
+            conditions = [*self.node.args, *self.node.keywords]
+            condition = ast.unparse(conditions[self.position])
+            return f"{self.node.func.attr} at line {self.node.lineno}: {condition} dropped"
+        if isinstance(self.node, ast.Call) and isinstance(self.node.func, ast.Attribute):
+            return f"{self.node.func.attr} at line {self.node.lineno} {self.how}"
+        return f"{self.how} at line {getattr(self.node, 'lineno', '?')}"
+
+
+def _reversible(call: ast.Call) -> bool:
+    return bool(call.args) and all(
+        isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args
+    )
+
+
+def _sites(definition: ast.AST) -> Iterator[_Site]:
+    for node in ast.walk(definition):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in _DROPPED:
+                yield _Site(node, "dropped")
+                if func.attr in ("filter", "exclude") and len(node.args) + len(node.keywords) > 1:
+                    for position in range(len(node.args) + len(node.keywords)):
+                        yield _Site(node, "condition dropped", position)
+                if func.attr == "order_by" and _reversible(node):
+                    yield _Site(node, "reversed")
+            for keyword in node.keywords:
+                if (
+                    keyword.arg == "distinct"
+                    and isinstance(keyword.value, ast.Constant)
+                    and keyword.value.value is True
+                ):
+                    yield _Site(node, "distinct=True dropped")
+        elif (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.Slice)
+            and node.slice.upper is not None
+        ):
+            yield _Site(node, "slice's end moved one row earlier")
+
+
+def _position(node: ast.AST) -> tuple[Any, ...]:
+    """Where a node starts and ends: calls chained on one receiver start at the same place."""
+    return (
+        type(node),
+        *(getattr(node, a, None) for a in ("lineno", "col_offset", "end_lineno", "end_col_offset")),
+    )
+
+
+class _Apply(ast.NodeTransformer):
+    """Applies one site's change to a fresh parse of the module (matched by position)."""
+
+    def __init__(self, site: _Site) -> None:
+        self.where = _position(site.node)
+        self.how = site.how
+        self.position = site.position
+
+    def _is_site(self, node: ast.AST) -> bool:
+        return _position(node) == self.where
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if not self._is_site(node):
+            return node
+        assert isinstance(node.func, ast.Attribute) or self.how == "distinct=True dropped"
+        if self.how == "dropped":
+            assert isinstance(node.func, ast.Attribute)
+            receiver = node.func.value
+            if isinstance(receiver, ast.Attribute) and receiver.attr == "objects":
+                # A manager is not a queryset: `Model.objects.all()` keeps the code valid.
+                return ast.Call(ast.Attribute(receiver, "all", ast.Load()), [], [])
+            return receiver
+        if self.how == "condition dropped":
+            arguments = len(node.args)
+            if self.position < arguments:
+                del node.args[self.position]
+            else:
+                del node.keywords[self.position - arguments]
+            return node
+        if self.how == "reversed":
+            node.args = [
+                ast.Constant(a.value[1:] if a.value.startswith("-") else f"-{a.value}")
+                for a in node.args
+                if isinstance(a, ast.Constant)
+            ]
+            return node
+        node.keywords = [k for k in node.keywords if k.arg != "distinct"]
+        return node
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        self.generic_visit(node)
+        if self._is_site(node) and isinstance(node.slice, ast.Slice) and node.slice.upper:
+            node.slice.upper = ast.BinOp(node.slice.upper, ast.Sub(), ast.Constant(1))
+        return node
+
+
+def reference_modules() -> list[Any]:
+    """The generated reference modules, ref00 first."""
+    names = sorted(m.name for m in pkgutil.iter_modules(references.__path__))
+    return [importlib.import_module(f"{references.__name__}.{name}") for name in names]
+
+
+def _definitions(tree: ast.Module) -> dict[str, ast.AST]:
+    found: dict[str, ast.AST] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            found[node.name] = node
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found[target.id] = node
+    return found
+
+
+def mutants_of(
+    source: str,
+    shown: dict[str, tuple[str, ...]],
+    module: str,
+    *,
+    skip: Callable[[str, str], bool] = lambda exercise, name: False,
+) -> list[Mutant]:
+    """The mutants of one module's ``source``: ``shown`` maps each exercise to the
+    definitions to mutate; ``skip(exercise, definition)`` leaves one out."""
+    definitions = _definitions(ast.parse(source))
+    found = []
+    for exercise, names in shown.items():
+        for name in names:
+            if skip(exercise, name):
+                continue
+            for site in _sites(definitions[name]):
+                mutated = ast.fix_missing_locations(_Apply(site).visit(ast.parse(source)))
+                found.append(Mutant(exercise, site.describe(), module, ast.unparse(mutated)))
+    return found
+
+
+def mutants(*, skip: Callable[[str, str], bool] = lambda exercise, name: False) -> list[Mutant]:
+    """Every mutant of every reference module, ref00 first."""
+    return [
+        mutant
+        for module in reference_modules()
+        for mutant in mutants_of(
+            inspect.getsource(module), module.SHOWN, module.__name__, skip=skip
+        )
+    ]
