@@ -103,7 +103,7 @@ def test_the_guides_sizing_table_follows_its_formula_and_the_values_files_guaran
     assert [int(r[0]) for r in rows] == [30, 100, 300]
     for learners, demand, cpus, memory, disk in rows:
         n = int(learners)
-        assert float(demand) == pytest.approx(n * 0.09, abs=0.5)
+        assert float(demand) == pytest.approx(n * 0.12, abs=0.5)
         assert int(cpus) == -(-n // 8)
         assert int(memory) == round(n * 0.6 + 2)
         assert int(disk) == round(n * 0.3)
