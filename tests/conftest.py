@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,43 @@ def pytest_sessionfinish(session):
     data = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
     data.update(_timings)
     TIMINGS.write_text(json.dumps(data, indent=2, sort_keys=True))
+
+
+# -- order: the longest tests first ------------------------------------------------------------
+
+_NOTEBOOK_PARAM = re.compile(r"\[(?:[\w-]+/)?([\w.-]+\.ipynb)\]")
+
+
+def _notebook_bytes(nodeid: str) -> int:
+    found = _NOTEBOOK_PARAM.search(nodeid)
+    if not found:
+        return 0
+    for folder in ("notebooks", "solutions", "exercises"):
+        path = ROOT / folder / found.group(1)
+        if path.exists():
+            return path.stat().st_size
+    return 0
+
+
+def pytest_collection_modifyitems(config, items):
+    """Modules with notebooks first (the most notebook bytes first), then those with other
+    slow tests, then the rest; a module's tests stay together and in their order (its
+    module fixtures are built once). pytest-xdist hands tests out in this order: started
+    last, a long notebook kept one worker busy after the other had finished. The order is
+    the same in every worker, as xdist requires: it depends on the files alone."""
+    weights: dict[str, tuple[int, int]] = {}
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        kind = (
+            0
+            if item.get_closest_marker("notebook")
+            else 1
+            if item.get_closest_marker("slow")
+            else 2
+        )
+        group, size = weights.get(module, (2, 0))
+        weights[module] = (min(group, kind), size - _notebook_bytes(item.nodeid))
+    first = {}
+    for index, item in enumerate(items):
+        first.setdefault(item.nodeid.split("::", 1)[0], index)
+    items.sort(key=lambda item: (*weights[m := item.nodeid.split("::", 1)[0]], first[m]))

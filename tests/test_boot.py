@@ -104,6 +104,7 @@ print(json.dumps(said))
 """
 
 
+@pytest.mark.slow  # waits on purpose: out of `make check`, in `make test`
 def test_every_entry_point_used_before_start_says_run_lab_start_first():
     out = subprocess.run(
         [sys.executable, "-c", _BEFORE_START], capture_output=True, text=True, timeout=120

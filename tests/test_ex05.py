@@ -181,6 +181,7 @@ def test_05_2_rejects_every_order_and_review_loaded_into_python():
 # -- 05.3: the worst page and its cause --------------------------------------------------
 
 
+@pytest.mark.slow  # waits on purpose: out of `make check`, in `make test`
 def test_05_3_accepts_the_worst_page_with_any_relation_of_its_largest_group():
     passes("05.3", ref05.worst_page)
     passes("05.3", lambda: ("category", "product"))

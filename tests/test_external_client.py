@@ -169,6 +169,7 @@ def test_a_partner_without_a_timeout_is_a_setup_error(settings):
         client.crm_event("order.paid")
 
 
+@pytest.mark.slow  # waits on purpose: out of `make check`, in `make test`
 def test_a_trickling_partner_beats_the_read_timeout_but_not_the_deadline(partners):
     # 41 bytes, one every 0.1 s: about 4 s, and never 0.3 s of silence (the read timeout).
     partners.configure("recommendations", trickle=0.1)

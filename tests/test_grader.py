@@ -232,6 +232,7 @@ def labels_with_a_handler_of_their_own():
     return labels_select_related()
 
 
+@pytest.mark.slow  # waits on purpose: out of `make check`, in `make test`
 def test_a_bare_except_retry_loop_gets_a_verdict_within_the_limit_plus_a_few_seconds():
     exercise = replace(LABELS, time_limit=0.3)
     for answer in (labels_retrying_forever, labels_ignoring_the_alarm):

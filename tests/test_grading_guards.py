@@ -133,6 +133,7 @@ def _retrying_a_sleep_forever() -> None:
             continue
 
 
+@pytest.mark.slow  # waits on purpose: out of `make check`, in `make test`
 @pytest.mark.parametrize("loop", [_retrying_forever, _retrying_a_sleep_forever])
 def test_a_bare_except_retry_loop_is_left(loop):
     began = time.perf_counter()
@@ -149,6 +150,7 @@ def _ignoring_the_alarm(then, *, signals=(signal.SIGALRM,)) -> None:
     then()
 
 
+@pytest.mark.slow  # waits on purpose: out of `make check`, in `make test`
 def test_code_that_ignores_the_alarm_is_still_stopped():
     began = time.perf_counter()
     with pytest.raises(TimeLimitExceeded), time_limit(0.2) as watchdog:
@@ -158,6 +160,7 @@ def test_code_that_ignores_the_alarm_is_still_stopped():
     _kernel_is_usable()
 
 
+@pytest.mark.slow  # waits on purpose: out of `make check`, in `make test`
 def test_a_loop_that_ignores_the_alarm_and_swallows_everything_is_left():
     with pytest.raises(TimeLimitExceeded), time_limit(0.2) as watchdog:
         _ignoring_the_alarm(_retrying_a_sleep_forever)

@@ -13,8 +13,10 @@ import pytest
 
 from tests.inspector_corpus import SIZES, SNIPPETS, Outcome, Snippet, run
 
-# The marker makes pytest-django set up the test database the module fixture uses.
-pytestmark = pytest.mark.django_db
+# django_db makes pytest-django set up the test database the module fixture uses. slow:
+# the fixture runs the whole corpus, about 20 s in each xdist worker that gets one of the
+# module's tests, so `make check` leaves it to `make test`.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SMALL, LARGE = sorted(SIZES)
 NAMES = [item.name for item in SNIPPETS]

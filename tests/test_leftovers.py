@@ -63,6 +63,7 @@ os.kill(os.getpid(), signal.SIGKILL)  # a kernel killed: no exit hook runs
 """
 
 
+@pytest.mark.slow  # waits on purpose: out of `make check`, in `make test`
 def test_the_next_start_removes_what_a_killed_kernel_left(tmp_path):
     killed = _python(_KILLED, tmp_path)
     out, err = killed.communicate(timeout=120)
@@ -90,6 +91,7 @@ def test_the_next_start_removes_what_a_killed_kernel_left(tmp_path):
         sleeper.wait()
 
 
+@pytest.mark.slow  # waits on purpose: out of `make check`, in `make test`
 def test_a_build_killed_midway_is_removed_by_the_next_start(tmp_path):
     # A big shop takes seconds to seed: kill the build while it writes.
     build = _python("from workshop_site import lab; lab.start(size=20000, quiet=True)", tmp_path)

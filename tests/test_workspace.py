@@ -102,6 +102,7 @@ print("again:", lab.start(quiet=True).rows["Customer"])
 """
 
 
+@pytest.mark.slow  # waits on purpose: out of `make check`, in `make test`
 @pytest.mark.parametrize("free_mb", [2, 10])
 def test_a_full_disk_says_so_and_the_next_try_after_freeing_space_succeeds(disk, free_mb):
     filler = disk / "filler"
@@ -148,6 +149,7 @@ def test_a_read_only_workspace_says_so_in_one_line(disk):
         assert "WORKSHOP_HOME" in last
 
 
+@pytest.mark.slow  # waits on purpose: out of `make check`, in `make test`
 def test_start_says_where_the_workspace_is(tmp_path):
     code = "from workshop_site import lab; s = lab.start(size=20, quiet=True); print(repr(s))"
     env = {**os.environ, "WORKSHOP_HOME": str(tmp_path)}

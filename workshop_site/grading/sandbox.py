@@ -358,7 +358,7 @@ def _stopped(
                 f"stopped after {waited:.1f} s in which it computed for only {computed:.1f} s "
                 f"of the {seconds:g} s it may: your function was still running "
                 f"({cap.count:,} queries so far){at}, mostly waiting. A sleep, a lock, or a "
-                "network call without a timeout? (Or the machine is very busy: try again.)"
+                "network call without a timeout? (Or a machine too busy to run it.)"
             )
         if alarm_replaced:
             message += (

@@ -121,7 +121,7 @@ EXERCISES = [
                 advice=(
                     "Compare a customer's counts with `customer.orders.count()` and "
                     "`customer.reviews.count()`: which ones are wrong, and by how much?"
-                )
+                ),
             ),
             Scaling(),
             Budget(
