@@ -19,10 +19,10 @@ from workshop_site.grading.activities import (
     ActivityResult,
     _as_number,
     _predict,
-    _same_relation,
     _try_fix,
     last,
 )
+from workshop_site.grading.kinds.answers import same_relation
 
 SCRIPT = r"""
 import json, os
@@ -201,7 +201,7 @@ def test_numbers_are_read_the_way_people_type_them():
     ],
 )
 def test_a_relation_is_named_by_its_field_with_or_without_its_model(typed, relation, same):
-    assert _same_relation(typed, relation) is same
+    assert same_relation(typed, relation) is same
 
 
 def test_an_unanswered_prediction_waits_without_measuring_anything():

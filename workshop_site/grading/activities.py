@@ -42,6 +42,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from workshop_site.grading.kinds.answers import same_relation
 from workshop_site.grading.output import show
 from workshop_site.grading.progress import record
 
@@ -252,7 +253,7 @@ def _judge(activity_id: str, about: str, typed: Any, log: Any, value: Any) -> Ac
         truth, right, measured = None, False, "no query repeats once per row"
     elif about == "relation":
         truth = [finding.relation for finding in findings]
-        right = any(_same_relation(typed, relation) for relation in truth)
+        right = any(same_relation(typed, relation) for relation in truth)
         measured = ", ".join(truth)
     else:  # line
         truth = [finding.source.lineno for finding in findings if finding.source]
@@ -278,16 +279,6 @@ def _same_choice(typed: Any, value: Any) -> bool:
     if isinstance(typed, str) and isinstance(value, str):
         return " ".join(typed.split()).lower() == " ".join(value.split()).lower()
     return bool(typed == value)
-
-
-def _same_relation(typed: Any, relation: str) -> bool:
-    """``"address"``, ``"customer.address"`` and ``"Customer.address"`` all name
-    ``Customer.address``."""
-    if not isinstance(typed, str):
-        return False
-    words = typed.strip().lower().replace("__", ".").split(".")
-    owner, _, name = relation.lower().partition(".")
-    return words[-1] == name and (len(words) == 1 or words[-2] in (owner, ""))
 
 
 # -- edit ----------------------------------------------------------------------------------
