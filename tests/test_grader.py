@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 from django.db import connection, connections
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Length
 from labels_exercise import LABELS
 
@@ -26,6 +26,7 @@ from workshop_site.grading import (
     Shape,
     grade,
     register,
+    sandbox,
 )
 from workshop_site.grading.integrity import file_digest
 from workshop_site.grading.registry import get
@@ -321,6 +322,29 @@ def newest_names_in_python():
 def test_an_ordered_result_must_be_in_order():
     assert graded("00.2", newest_names).passed
     failed(graded("00.2", newest_names_reversed), "result", "the right 5 items in another order")
+
+
+def test_an_order_the_answer_never_asked_for_is_not_handed_to_it():
+    """Unordered, SQLite reads a table by primary key: the grading connection reverses
+    unordered rows, so "by id" must be asked for (05.2 states it)."""
+    ran = sandbox.run(
+        lambda: [c.pk for c in Customer.objects.all()],
+        size=100,
+        accept=lambda value: value,
+        cap=10,
+        seconds=10,
+        progress=False,
+    )
+    assert len(ran.value) > 1
+    assert ran.value != sorted(ran.value)
+
+    def support_list_in_table_order():
+        rows = Customer.objects.select_related("address").annotate(
+            order_count=Count("orders", distinct=True), review_count=Count("reviews", distinct=True)
+        )
+        return [(c.name, c.address.city, c.order_count, c.review_count) for c in rows]
+
+    failed(graded("05.2", support_list_in_table_order), "result", "in another order")
 
 
 def test_a_right_result_over_the_budget_fails_on_the_budget():
