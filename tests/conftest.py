@@ -157,25 +157,43 @@ def _notebook_bytes(nodeid: str) -> int:
     return 0
 
 
+def _transactional(item: pytest.Item) -> bool:
+    """Does pytest-django run ``item`` in a transactional database (after the others)?"""
+    cls = getattr(item, "cls", None)
+    if cls is not None:
+        from django.test import TestCase, TransactionTestCase
+
+        if issubclass(cls, TransactionTestCase):
+            return not issubclass(cls, TestCase)
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    fixtures = getattr(item, "fixturenames", ())
+    return "transactional_db" in fixtures or "live_server" in fixtures
+
+
 def pytest_collection_modifyitems(config, items):
     """Modules with notebooks first (the most notebook bytes first), then those with other
-    slow tests, then the rest; a module's tests stay together and in their order (its
-    module fixtures are built once). pytest-xdist hands tests out in this order: started
-    last, a long notebook kept one worker busy after the other had finished. The order is
-    the same in every worker, as xdist requires: it depends on the files alone."""
+    slow tests, then the rest; a module's tests stay in their order. pytest-xdist hands
+    tests out in this order: started last, a long notebook kept one worker busy after the
+    other had finished. As pytest-django orders them (its hook runs first), transactional
+    tests still run after every other database test. The order is the same in every
+    worker, as xdist requires: it depends on the files alone."""
     weights: dict[str, tuple[int, int]] = {}
     for item in items:
         module = item.nodeid.split("::", 1)[0]
-        kind = (
-            0
-            if item.get_closest_marker("notebook")
-            else 1
-            if item.get_closest_marker("slow")
-            else 2
-        )
+        slow = 1 if item.get_closest_marker("slow") else 2
+        kind = 0 if item.get_closest_marker("notebook") else slow
         group, size = weights.get(module, (2, 0))
         weights[module] = (min(group, kind), size - _notebook_bytes(item.nodeid))
     first = {}
     for index, item in enumerate(items):
         first.setdefault(item.nodeid.split("::", 1)[0], index)
-    items.sort(key=lambda item: (*weights[m := item.nodeid.split("::", 1)[0]], first[m]))
+
+    def key(item: pytest.Item) -> tuple[int, ...]:
+        module = item.nodeid.split("::", 1)[0]
+        return (_transactional(item), *weights[module], first[module])
+
+    items.sort(key=key)

@@ -4,14 +4,17 @@ Each reference lives in ``workshop_site/grading/references/refNN.py``, generated
 solutions notebook. A mutant is that module's source with exactly one part of a query taken
 out or turned around, in the definitions ``lab.solution()`` shows for the exercise:
 
-- a ``.filter(...)`` or ``.exclude(...)`` call dropped (its receiver kept);
-- an ``.order_by(...)`` dropped, or reversed (each field's ``-`` toggled);
-- a ``.distinct()`` dropped, or an aggregate's ``distinct=True``;
-- a slice's end moved one row earlier (``[:n]`` → ``[:n - 1]``).
+- a ``.filter(...)``, ``.exclude(...)``, ``.order_by(...)`` or ``.distinct()`` call
+  dropped (``.all()`` on its receiver instead), and each condition of a filter that has
+  several;
+- an ``.order_by(...)`` reversed (``.reverse()`` after it);
+- an aggregate's ``distinct=True`` dropped;
+- a slice's end moved one row earlier (``[:n]`` → ``[:n - 1]``), its start one row later.
 
 The mutated module is compiled and run in a namespace of its own (the real module is not
 touched), and the mutant is the exercise's function taken from it. ``mutants()`` lists
-them all, in a stable order, with an id such as ``"00.2: order_by at line 16 reversed"``.
+them all, in a stable order, with an id such as ``"00.2: order_by at line 16:70 reversed"``
+(the line and column of the call's name, or of the slice).
 """
 
 from __future__ import annotations
@@ -57,22 +60,28 @@ class _Site:
     how: str  # "dropped", "reversed", "condition dropped", "distinct=True dropped", ...
     position: int = 0  # which condition, for "condition dropped"
 
+    def where(self) -> str:
+        """The line and column of the call's name (``.filter`` in a chain), or the slice."""
+        node = self.node
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            return f"line {node.func.end_lineno}:{node.func.end_col_offset - len(node.func.attr)}"
+        if isinstance(node, ast.Subscript):
+            return f"line {node.slice.lineno}:{node.slice.col_offset}"
+        return f"line {getattr(node, 'lineno', '?')}:{getattr(node, 'col_offset', '?')}"
+
     def describe(self) -> str:
+        name = ""
+        if isinstance(self.node, ast.Call):
+            func = self.node.func
+            name = func.attr if isinstance(func, ast.Attribute) else ast.unparse(func)
         if self.how == "condition dropped":
             assert isinstance(self.node, ast.Call)
-            assert isinstance(self.node.func, ast.Attribute)
             conditions = [*self.node.args, *self.node.keywords]
             condition = ast.unparse(conditions[self.position])
-            return f"{self.node.func.attr} at line {self.node.lineno}: {condition} dropped"
-        if isinstance(self.node, ast.Call) and isinstance(self.node.func, ast.Attribute):
-            return f"{self.node.func.attr} at line {self.node.lineno} {self.how}"
-        return f"{self.how} at line {getattr(self.node, 'lineno', '?')}"
-
-
-def _reversible(call: ast.Call) -> bool:
-    return bool(call.args) and all(
-        isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args
-    )
+            return f"{name} at {self.where()}: {condition} dropped"
+        if self.how.startswith("slice"):
+            return f"{self.how} at {self.where()}"
+        return f"{name} at {self.where()} {self.how}"
 
 
 def _sites(definition: ast.AST) -> Iterator[_Site]:
@@ -84,7 +93,7 @@ def _sites(definition: ast.AST) -> Iterator[_Site]:
                 if func.attr in ("filter", "exclude") and len(node.args) + len(node.keywords) > 1:
                     for position in range(len(node.args) + len(node.keywords)):
                         yield _Site(node, "condition dropped", position)
-                if func.attr == "order_by" and _reversible(node):
+                if func.attr == "order_by" and (node.args or node.keywords):
                     yield _Site(node, "reversed")
             for keyword in node.keywords:
                 if (
@@ -93,12 +102,11 @@ def _sites(definition: ast.AST) -> Iterator[_Site]:
                     and keyword.value.value is True
                 ):
                     yield _Site(node, "distinct=True dropped")
-        elif (
-            isinstance(node, ast.Subscript)
-            and isinstance(node.slice, ast.Slice)
-            and node.slice.upper is not None
-        ):
-            yield _Site(node, "slice's end moved one row earlier")
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            if node.slice.upper is not None:
+                yield _Site(node, "slice's end moved one row earlier")
+            if node.slice.lower is not None:
+                yield _Site(node, "slice's start moved one row later")
 
 
 def _position(node: ast.AST) -> tuple[Any, ...]:
@@ -107,6 +115,10 @@ def _position(node: ast.AST) -> tuple[Any, ...]:
         type(node),
         *(getattr(node, a, None) for a in ("lineno", "col_offset", "end_lineno", "end_col_offset")),
     )
+
+
+def _call(receiver: ast.expr, method: str) -> ast.Call:
+    return ast.Call(ast.Attribute(receiver, method, ast.Load()), [], [])
 
 
 class _Apply(ast.NodeTransformer):
@@ -124,14 +136,14 @@ class _Apply(ast.NodeTransformer):
         self.generic_visit(node)
         if not self._is_site(node):
             return node
-        assert isinstance(node.func, ast.Attribute) or self.how == "distinct=True dropped"
         if self.how == "dropped":
             assert isinstance(node.func, ast.Attribute)
-            receiver = node.func.value
-            if isinstance(receiver, ast.Attribute) and receiver.attr == "objects":
-                # A manager is not a queryset: `Model.objects.all()` keeps the code valid.
-                return ast.Call(ast.Attribute(receiver, "all", ast.Load()), [], [])
-            return receiver
+            # `.all()` keeps the code valid whatever the receiver: a queryset, a model's
+            # manager or a related manager (which can't be iterated itself).
+            return _call(node.func.value, "all")
+        if self.how == "reversed":
+            # `.reverse()` reverses any ordering: fields, expressions, `*fields`.
+            return _call(node, "reverse")
         if self.how == "condition dropped":
             arguments = len(node.args)
             if self.position < arguments:
@@ -139,20 +151,16 @@ class _Apply(ast.NodeTransformer):
             else:
                 del node.keywords[self.position - arguments]
             return node
-        if self.how == "reversed":
-            node.args = [
-                ast.Constant(a.value[1:] if a.value.startswith("-") else f"-{a.value}")
-                for a in node.args
-                if isinstance(a, ast.Constant)
-            ]
-            return node
         node.keywords = [k for k in node.keywords if k.arg != "distinct"]
         return node
 
     def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
         self.generic_visit(node)
-        if self._is_site(node) and isinstance(node.slice, ast.Slice) and node.slice.upper:
-            node.slice.upper = ast.BinOp(node.slice.upper, ast.Sub(), ast.Constant(1))
+        if self._is_site(node) and isinstance(node.slice, ast.Slice):
+            if self.how.startswith("slice's end") and node.slice.upper is not None:
+                node.slice.upper = ast.BinOp(node.slice.upper, ast.Sub(), ast.Constant(1))
+            elif self.how.startswith("slice's start") and node.slice.lower is not None:
+                node.slice.lower = ast.BinOp(node.slice.lower, ast.Add(), ast.Constant(1))
         return node
 
 

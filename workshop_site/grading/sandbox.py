@@ -89,15 +89,32 @@ def _sqlite_settings(path: Path) -> dict[str, Any]:
     return settings
 
 
+#: Run on each connection an answer uses (its own, and any its threads open): unordered,
+#: SQLite reads a table by primary key, so an answer that forgets the statement's "by id"
+#: or "oldest first" would get that order by luck, and lose it on another database or once
+#: an index changes the plan. Reversed, the luck is gone for plain table reads (SQLite's
+#: own switch for finding such code; a GROUP BY or an index scan keeps its own order,
+#: which an ordered check still compares).
+UNORDERED_REVERSED = "PRAGMA reverse_unordered_selects = ON"
+
+
+def _answer_settings(path: Path) -> dict[str, Any]:
+    settings = _sqlite_settings(path)
+    settings["OPTIONS"] = {**settings.get("OPTIONS", {}), "init_command": UNORDERED_REVERSED}
+    return settings
+
+
 @contextmanager
-def grading_connection(path: Path) -> Iterator[BaseDatabaseWrapper]:
+def grading_connection(
+    path: Path, settings: dict[str, Any] | None = None
+) -> Iterator[BaseDatabaseWrapper]:
     """Make the default alias a fresh connection to SQLite file ``path`` for the block.
 
     Swapping the connection object, rather than repointing the learner's, leaves the
     learner's connection as it was (even an in-memory test database, which Django never
     closes) and puts it back afterwards.
     """
-    settings = _sqlite_settings(path)
+    settings = settings or _sqlite_settings(path)
     wrapper = load_backend(settings["ENGINE"]).DatabaseWrapper(settings, DEFAULT_DB_ALIAS)
     original = connections[DEFAULT_DB_ALIAS]
     connections[DEFAULT_DB_ALIAS] = wrapper
@@ -210,18 +227,6 @@ def _logged(log: QueryLog) -> int:
     return total
 
 
-def _unordered_in_reverse(wrapper: BaseDatabaseWrapper) -> None:
-    """SQLite returns the rows of a query without ORDER BY in reverse from here on.
-
-    Unordered, SQLite reads a table by primary key, so an answer that forgets the
-    statement's "by id" or "oldest first" would get that order by luck, and pass; on
-    another database, or after an index is added, it would not. Reversed, the luck is
-    gone: an answer whose order matters must ask for it (``reverse_unordered_selects``
-    is SQLite's own switch for finding such code)."""
-    with wrapper.cursor() as cursor:
-        cursor.execute("PRAGMA reverse_unordered_selects = ON")
-
-
 def run(
     fn: Callable[[], Any],
     *,
@@ -248,13 +253,12 @@ def run(
     tampered: list[str] = []
     confinement: Confinement | None = None
     watch: Any = None  # the time limit's watchdog, once started
-    with grading_connection(target) as wrapper:
+    with grading_connection(target, _answer_settings(target)) as wrapper:
         try:
             with transaction.atomic():
-                _unordered_in_reverse(wrapper)
                 _prepare(result, setup, count_rows)
                 with (
-                    Confinement(target, wrapper, settings=_sqlite_settings(target)) as confinement,
+                    Confinement(target, wrapper, settings=_answer_settings(target)) as confinement,
                     queries() as log,
                     wrapper.execute_wrapper(cap_wrapper),
                 ):
@@ -297,6 +301,7 @@ def run(
                 alarm_replaced=alarm_replaced,
                 waited=watch.waited if watch is not None else None,
                 computed=watch.computed if watch is not None else 0.0,
+                elapsed=result.seconds or 0.0,
             )
     if confinement is not None:
         result.hidden = max(0, confinement.traced - _logged(result.log))
@@ -344,6 +349,7 @@ def _stopped(
     alarm_replaced: bool = False,
     waited: float | None = None,
     computed: float = 0.0,
+    elapsed: float = 0.0,
 ) -> Problem:
     if isinstance(exc, TimeLimitExceeded) or fired:
         line = where(exc)
@@ -355,7 +361,8 @@ def _stopped(
             )
         else:
             message = (
-                f"stopped after {waited:.1f} s in which it computed for only {computed:.1f} s "
+                f"stopped after {max(waited, elapsed):.1f} s in which it computed for only "
+                f"{computed:.1f} s "
                 f"of the {seconds:g} s it may: your function was still running "
                 f"({cap.count:,} queries so far){at}, mostly waiting. A sleep, a lock, or a "
                 "network call without a timeout? (Or a machine too busy to run it.)"
