@@ -85,9 +85,10 @@ ANSWER_TOOLS = frozenset(
 )
 #: A call's keyword that an answer adds (08's timeouts): in a cell shown before, the fix.
 _ANSWER_KEYWORDS = frozenset({"timeout"})
-#: A cell that shows the code under study (the naive code; in 07, on purpose, the naive and
-#: the fixed code the learner's test must tell apart), not a diagnosis.
-_SHOWS_CODE = "lab.show_source("
+#: Cells of a run that are no diagnosis: the code under study (the naive code; in 07, on
+#: purpose, the naive and the fixed code the learner's test must tell apart), and the
+#: set-up and the progress table, which list the lesson's activities by their titles.
+_NOT_A_DIAGNOSIS = ("lab.show_source(", "lab.start(", "lab.exercises(", "lab.progress(")
 #: The learner's own code, quoted by the trap's diagnosis: no fix in it.
 _QUOTED = re.compile(r'the earlier prefetch_related\("\w+"\)')
 
@@ -139,9 +140,11 @@ def answer_tools_shown(notebook: nbformat.NotebookNode) -> list[str]:
 
 
 def shown_in_run(run: NotebookRun) -> str:
-    """What an executed notebook printed and displayed, but the code it shows on purpose."""
+    """What an executed notebook printed and displayed (its checks' first messages too), but
+    the code it shows on purpose, its set-up and its progress table."""
     shown = copy.copy(run.notebook)
-    shown.cells = [cell for cell in run.notebook.cells if _SHOWS_CODE not in cell.source]
+    cells = run.notebook.cells
+    shown.cells = [c for c in cells if not any(call in c.source for call in _NOT_A_DIAGNOSIS)]
     return dataclasses.replace(run, notebook=shown).outputs_text()
 
 

@@ -17,9 +17,10 @@ from pathlib import Path, PurePosixPath
 
 import nbformat
 import pytest
-from recording_cells import answer_tools_shown, fixes_shown, shown_before_a_hint
+from recording_cells import answer_tools_shown, fixes_shown, shown_before_a_hint, shown_in_run
 
 from workshop_site.grading.notebooks import exercise_notebook
+from workshop_site.notebook_runner import NotebookRun
 
 SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
 FROM_03 = sorted(path for path in SOLUTIONS.glob("*.ipynb") if int(path.name[:2]) >= 3)
@@ -52,6 +53,24 @@ def test_the_answers_tools_are_seen_in_the_solutions(solutions, tool):
 def test_a_timeout_passed_before_the_answer_is_seen():
     cell = nbformat.v4.new_code_cell("requests.get(url, timeout=(0.2, 0.5))")
     assert answer_tools_shown(nbformat.v4.new_notebook(cells=[cell])) == ["cell 0: timeout="]
+
+
+def _printed(source, text):
+    cell = nbformat.v4.new_code_cell(source)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+    return cell
+
+
+def test_a_run_is_read_but_the_code_it_shows_on_purpose():
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            _printed('lab.start()\nlab.exercises("03")', "03.j Fix the N+1 hidden in __str__"),
+            _printed("lab.show_source(naive)", 'Order.objects.select_related("customer")'),
+            _printed("lab.diagnose(q)", 'try `select_related("customer")`'),
+        ]
+    )
+    shown = shown_in_run(NotebookRun(Path("x.ipynb"), notebook, []))
+    assert fixes_shown(shown) == ["try ", "select_related("], shown
 
 
 @pytest.mark.slow
