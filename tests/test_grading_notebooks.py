@@ -1,5 +1,6 @@
 """Every check in a solutions notebook passes; every exercises notebook runs to the end,
-each of its checks reporting ❌ "not written yet", nothing raising. (Run by conftest.py's
+each of its checks reporting ❌ "not written yet", nothing raising, and from lesson 03 on
+printing no fix before a hint (see tests/recording_cells.py). (Run by conftest.py's
 ``run_notebook``, which also records their timings and checks their slowest cell.)"""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from course_files import course_notebook
+from recording_cells import fixes_shown, shown_in_run
 
 from workshop_site.grading.notebooks import checked_ids
 from workshop_site.grading.progress import read_events
@@ -58,4 +60,6 @@ def test_an_exercises_notebook_runs_to_the_end_with_every_check_open(
     assert {c["status"] for c in checks} == {"todo"}
     text = run.outputs_text()
     assert "not written yet" in text
+    if int(path.name[:2]) >= 3:
+        assert fixes_shown(shown_in_run(run)) == [], shown_in_run(run)
     assert "✅ " + expected[0] not in text

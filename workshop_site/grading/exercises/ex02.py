@@ -2,8 +2,9 @@
 
 - 02.2: the learner's function reads a traffic run and names the route that costs the
   most server time. Graded on two runs sent here, on the grading data: the shop's
-  traffic (the costliest route is not the most requested), and the
-  partners' API traffic, where the home page is never visited (a route typed in fails).
+  traffic, where the most requested route, the slowest and the costliest are three
+  routes, and the partners' API traffic, where product pages are never visited (a route
+  typed in fails).
 - 02.3: the learner writes an alert rule for the partners' API traffic, which the lesson
   did not watch: it must stay quiet before the bad deploy and fire after it, on two runs
   with other seeds than the notebook's.
@@ -22,12 +23,22 @@ from workshop_site.grading.kinds import CatchesBadDeploy, ReadsTraffic, Traffic
 from workshop_site.lab.alert_rules import AlertRule
 from workshop_site.shop.models import Listing
 
-#: The shop's traffic for 02.2, chosen for counts that decide the answer on any machine:
-#: with seed 32, 33 cart badges (the most requested, no query each) and 17 home pages
-#: (~26 queries each: the costliest, about 5x the next). Learner and reference read the
-#: same run. Which route is the *slowest* per request is left to timing here (the home
-#: page and a small category page are close), so that wrong answer is not always caught.
-SHOP_PAGES = ("shop:cart_summary", "shop:home", "shop:api_listing", "shop:category")
+#: The shop's traffic for 02.2: three routes apart by construction, so that the most
+#: requested and the slowest route are wrong on any machine. Pages are visited with a
+#: Zipf skew in this order; with seed 129 and 200 requests on the grading data, 109 cart
+#: badges (the most requested, about one query each), 44 product pages (about 10 queries
+#: each: the costliest, several times any other route's total) and 3 home pages (26
+#: queries each: the slowest, over twice a product page per request, and too rare to cost
+#: the most). Learner and reference read the same run (tests/test_ex02.py checks the
+#: margins, on counts).
+SHOP_PAGES = (
+    "shop:cart_summary",
+    "shop:product_detail",
+    "shop:api_listing",
+    "shop:cart_add",
+    "shop:cart",
+    "shop:home",
+)
 #: The partners' app: listings through the API, and the cart badge.
 API_PAGES = ("shop:api_listings", "shop:api_listing", "shop:cart_summary")
 _PUBLIC = Rows("public listings", lambda: Listing.objects.public().count())
@@ -61,7 +72,7 @@ EXERCISES = [
         checks=(
             ReadsTraffic(
                 runs=(
-                    Traffic(60, seed=32, pages=SHOP_PAGES, label="the shop's traffic (seed 32)"),
+                    Traffic(200, seed=129, pages=SHOP_PAGES, label="the shop's traffic (seed 129)"),
                     Traffic(
                         60, seed=12, pages=API_PAGES, label="the partners' API traffic (seed 12)"
                     ),

@@ -73,7 +73,7 @@ EXERCISES = [
             '(`Brand.objects.order_by("id").first()`): count on that brand, add them, count '
             "again.",
             "`assert_queries_flat(lambda: brand_range(brand), grow=add_listings, queries=2)` "
-            "does both counts in one line.",
+            "(from `workshop_site.perf_testing`) does both counts in one line.",
         ),
     ),
     Exercise(

@@ -135,7 +135,8 @@ EXERCISES = [
             "`tasks.sync_review_to_crm` does that call; `.enqueue(review.pk)` hands it to the "
             "task backend instead of running it in the request.",
             "Enqueue it after the commit: `transaction.on_commit(partial("
-            "tasks.sync_review_to_crm.enqueue, review.pk))`.",
+            "tasks.sync_review_to_crm.enqueue, review.pk))` (`from django.db import "
+            "transaction`, `from functools import partial`).",
         ),
     ),
 ]

@@ -43,7 +43,8 @@ EXERCISES = [
             'A `Subquery` of `OrderLine.objects.filter(listing=OuterRef("pk"), '
             'order__status="cancelled")`, grouped (`values("listing").annotate(units='
             'Sum("quantity")).values("units")`), in `update(stock=F("stock") + ...)` on '
-            "the listings that have such lines (`filter(Exists(...))`).",
+            "the listings that have such lines (`filter(Exists(...))`); all from "
+            "`django.db.models`.",
         ),
     ),
 ]

@@ -114,8 +114,9 @@ EXERCISES = [
             "queryset deferred — one query per row to fetch it.",
             "Either stop deferring it (1 query, and every description loaded whole), or let "
             "the database cut the 120 characters the panel shows.",
-            '`.annotate(summary=Left("product__description", 120))` with the `defer` kept, '
-            "and read `listing.summary` instead of `listing.product.summary`.",
+            '`.annotate(summary=Left("product__description", 120))` (`Left` is in '
+            "`django.db.models.functions`) with the `defer` kept, and read "
+            "`listing.summary` instead of `listing.product.summary`.",
         ),
     ),
     Exercise(
@@ -153,8 +154,9 @@ EXERCISES = [
             ),
         ),
         hints=(
-            "Call `get_dashboard()` inside `CaptureQueriesContext(connection)` and print "
-            "the count, once with the shop's page and once with yours.",
+            "Call `get_dashboard()` inside `CaptureQueriesContext(connection)` (from "
+            "`django.test.utils`; `connection` from `django.db`) and print the count, once "
+            "with the shop's page and once with yours.",
             "Yours makes a handful of queries; the shop's, about a hundred. Assert a bound "
             "in between, close to yours.",
             "`assert response.status_code == 200` and `assert len(queries) <= 5`.",

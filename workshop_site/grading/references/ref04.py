@@ -3,7 +3,6 @@
 # 04.1, 04.2, 04.3, as the solutions notebook writes them: the grader
 # runs these functions and `lab.solution()` shows them.
 
-from django.db.models import Prefetch
 from workshop_site.shop.models import Customer, Product, Review
 
 
@@ -34,6 +33,8 @@ def product_cards():
 
 def complaints():
     """{customer id: ids of their 1- and 2-star reviews, newest first}, in 2 queries."""
+    from django.db.models import Prefetch
+
     low = Review.objects.filter(rating__lte=2).order_by("-created_at", "-id")
     customers = Customer.objects.prefetch_related(
         Prefetch("reviews", queryset=low, to_attr="complaints")

@@ -4,7 +4,6 @@
 # runs these functions and `lab.solution()` shows them.
 
 from django.db import models
-from django.db.models import Count, Prefetch
 from workshop_site.grading.exercises.ex05 import shipments
 from workshop_site.shop.models import Customer, Order, OrderLine
 from workshop_site.shop.querysets import OrderQuerySet
@@ -13,6 +12,8 @@ from workshop_site.shop.querysets import OrderQuerySet
 class OrderListQuerySet(OrderQuerySet):
     def optimize_for_list(self):
         """Everything the "orders to ship" page reads, in 2 queries."""
+        from django.db.models import Prefetch
+
         lines = OrderLine.objects.select_related("listing__product__brand")
         return self.select_related("customer__address").prefetch_related(Prefetch("lines", lines))
 
@@ -25,6 +26,8 @@ def orders_to_ship():
 class SupportQuerySet(models.QuerySet):
     def with_activity(self):
         """Each customer's address, order_count and review_count, in the same query."""
+        from django.db.models import Count
+
         return self.select_related("address").annotate(
             order_count=Count("orders", distinct=True),
             review_count=Count("reviews", distinct=True),

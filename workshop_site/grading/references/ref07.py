@@ -6,19 +6,22 @@
 import django_perf_rec
 from django.test import Client
 from django.urls import reverse
-from workshop_site.perf_testing import assert_queries_flat, forbid_lazy_loads
 from workshop_site.shop.factories import add_listings
 from workshop_site.shop.models import Brand, Category, Order
 
 
 def test_brand_range_stays_flat(brand_range):
     """Fails when brand_range runs more queries for more products."""
+    from workshop_site.perf_testing import assert_queries_flat
+
     brand = Brand.objects.order_by("id").first()
     assert_queries_flat(lambda: brand_range(brand), grow=add_listings, queries=2)
 
 
 def test_packing_list_loads_what_it_reads(packing_list):
     """Fails when packing_list reads a relation it did not load."""
+    from workshop_site.perf_testing import forbid_lazy_loads
+
     order = Order.objects.filter(lines__isnull=False).order_by("id").first()
     with forbid_lazy_loads():
         lines = packing_list(order.pk)

@@ -7,11 +7,9 @@ import requests
 import vcr
 from decimal import Decimal
 from django.conf import settings
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from functools import partial
 from unittest import mock
 from workshop_site.external import client
 from workshop_site.external.client import FLAT_SHIPPING, PartnerClient, ShippingQuote
@@ -57,6 +55,10 @@ def test_recommendations(recommendations):
 
 def post_review(request, slug):
     """Save the customer's review; the CRM hears of it after the response."""
+    from functools import partial
+
+    from django.db import transaction
+
     product = get_object_or_404(Product, slug=slug)
     customer = get_object_or_404(Customer, pk=request.POST["customer"])
     review = Review.objects.create(

@@ -3,12 +3,13 @@
 # 09c.1, as the solutions notebook writes them: the grader
 # runs these functions and `lab.solution()` shows them.
 
-from django.db.models import Exists, F, OuterRef, Subquery, Sum
 from workshop_site.shop.models import Listing, OrderLine
 
 
 def return_to_stock():
     """Add each listing's units in cancelled orders to its stock; how many changed."""
+    from django.db.models import Exists, F, OuterRef, Subquery, Sum
+
     cancelled = OrderLine.objects.filter(listing=OuterRef("pk"), order__status="cancelled")
     units = cancelled.values("listing").annotate(units=Sum("quantity")).values("units")
     return Listing.objects.filter(Exists(cancelled)).update(stock=F("stock") + Subquery(units))
