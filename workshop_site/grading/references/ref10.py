@@ -7,17 +7,15 @@ from django.db import models
 from workshop_site.external import client
 from workshop_site.lab import capstone
 from workshop_site.shop.dashboard import CarrierStatus, LOW_STOCK, LOW_STOCK_BELOW, LowStock, OrderToShip, WAREHOUSE_POSTCODE
-from workshop_site.shop.models import Listing, OrderLine
+from workshop_site.shop.models import Listing
 
 
 def orders_to_ship():
     """The oldest paid orders, as the panel shows them."""
-    from django.db.models import Prefetch
-
     orders = (
         capstone.to_ship_queryset()
         .select_related("customer__address")
-        .prefetch_related(Prefetch("lines", OrderLine.objects.order_by("id")))
+        .prefetch_related("lines")
     )
     return [
         OrderToShip(
