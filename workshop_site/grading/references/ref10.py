@@ -13,9 +13,7 @@ from workshop_site.shop.models import Listing
 def orders_to_ship():
     """The oldest paid orders, as the panel shows them."""
     orders = (
-        capstone.to_ship_queryset()
-        .select_related("customer__address")
-        .prefetch_related("lines")
+        capstone.to_ship_queryset().select_related("customer__address").prefetch_related("lines")
     )
     return [
         OrderToShip(
