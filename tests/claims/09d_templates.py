@@ -13,8 +13,9 @@ CLAIMS = {
     ],
     "split": [
         Claim(
-            "The naive version spends more time in Python than in the database",
-            "split.loc['naive queryset', 'python_ms'] > split.loc['naive queryset', 'db_ms']",
+            "On SQLite, the course's database, the naive version spends more time in Python",
+            "__import__('django.db').db.connection.vendor != 'sqlite'"
+            " or split.loc['naive queryset', 'python_ms'] > split.loc['naive queryset', 'db_ms']",
             show="split",
         ),
     ],
