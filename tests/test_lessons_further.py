@@ -290,7 +290,9 @@ def test_the_four_candidates_read_the_way_the_notebook_says(big):
     )
     # The partial index walked for a count is no sure win (measured both ways): no claim.
     ms = candidates.set_index(["query", "variant"])["ms"]
-    assert ms[(count, "order_status_created_idx")] * 3 < ms[(count, "no index")]
+    # faster, as the lesson says; 3x held on a quiet machine and failed at 2.7x right
+    # after the parallel suite: the lesson claims no ratio, so neither does this test
+    assert ms[(count, "order_status_created_idx")] < ms[(count, "no index")]
 
 
 def test_grow_orders_adds_orders_of_existing_customers_and_ids_keep_counting(seeded):
