@@ -19,11 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from workshop_site.lab.routes import request_log
-
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.figure import Figure
 
 __all__ = ["AlertRule", "AlertEvaluation", "alert", "alerts"]
@@ -166,6 +163,12 @@ def _deploys(log: pd.DataFrame) -> list[tuple[int, str]]:
 
 def alert(rule: AlertRule, data: Any = None) -> AlertEvaluation:
     """Evaluate ``rule`` over ``data`` (a traffic run, records, or the whole store)."""
+    # pandas loads here, not with the module: the grader imports it to declare lesson
+    # 02's exercises, and every exercises notebook's first cell waited for it.
+    import pandas as pd
+
+    from workshop_site.lab.routes import request_log
+
     log = request_log(data).sort_values("seq")
     log = log.assign(request=range(len(log)))
     deploys = _deploys(log)
@@ -199,6 +202,8 @@ def alert(rule: AlertRule, data: Any = None) -> AlertEvaluation:
 
 def alerts(rules: Iterable[AlertRule], data: Any = None) -> pd.DataFrame:
     """Evaluate several rules; one row per rule: fired or not, when, and the message."""
+    import pandas as pd  # see alert()
+
     rows = []
     for rule in rules:
         result = alert(rule, data)

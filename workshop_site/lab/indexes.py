@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from django.db import connection, models
 from django.db.models import QuerySet
 
 from workshop_site.lab.query_plans import analyze, plan
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "create_index",
@@ -107,6 +109,8 @@ def plans_with(
     querysets: dict[str, Callable[[], QuerySet[Any]]],
 ) -> pd.DataFrame:
     """With ``index`` created, each query's plan in words: which ones can it serve?"""
+    import pandas as pd  # here: the grader imports this module (see capstone.before_after)
+
     with index_on(model, index):
         return pd.DataFrame(
             [{"query": label, "plan": plan(build()).words()} for label, build in querysets.items()]
