@@ -11,10 +11,10 @@ from collections import Counter
 
 import pytest
 
-from tests.inspector_corpus import SIZES, SNIPPETS, Outcome, Snippet, run
+from tests.inspector_corpus import SIZES, SNIPPETS, Outcome, Snippet, run, seeded
 
 # django_db makes pytest-django set up the test database the module fixture uses. slow:
-# the fixture runs the whole corpus, about 20 s in each xdist worker that gets one of the
+# the fixture runs the whole corpus, about 6 s in each xdist worker that gets one of the
 # module's tests, so `make check` leaves it to `make test`.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -29,17 +29,27 @@ Runs = dict[str, tuple[list[Outcome], list[Outcome], list[Outcome]]]
 def corpus(django_db_setup, django_db_blocker) -> Runs:
     """Every snippet, naive at both sizes, then with the fixes of its findings, then with
     their FETCH_PEERS alternatives where the findings offer one."""
-    results = {}
+    sizes = (SMALL, LARGE)
+    naive: dict[str, list[Outcome]] = {item.name: [] for item in SNIPPETS}
+    fixed: dict[str, list[Outcome]] = {item.name: [] for item in SNIPPETS}
+    peers: dict[str, list[Outcome]] = {item.name: [] for item in SNIPPETS}
     with django_db_blocker.unblock():
-        for item in SNIPPETS:
-            naive = [run(item, size) for size in (SMALL, LARGE)]
-            fixed, peers = [], []
-            if any(outcome.findings for outcome in naive):
-                fixed = [run(item, o.size, fixed_by=o.findings) for o in naive]
-            if any(f.alternative for outcome in naive for f in outcome.findings):
-                peers = [run(item, o.size, fixed_by=o.findings, alternative=True) for o in naive]
-            results[item.name] = (naive, fixed, peers)
-    return results
+        for size in sizes:
+            with seeded(size):
+                for item in SNIPPETS:
+                    naive[item.name].append(run(item, size))
+        for index, size in enumerate(sizes):
+            with seeded(size):
+                for item in SNIPPETS:
+                    found = naive[item.name]
+                    findings = found[index].findings
+                    if any(outcome.findings for outcome in found):
+                        fixed[item.name].append(run(item, size, fixed_by=findings))
+                    if any(f.alternative for outcome in found for f in outcome.findings):
+                        peers[item.name].append(
+                            run(item, size, fixed_by=findings, alternative=True)
+                        )
+    return {item.name: (naive[item.name], fixed[item.name], peers[item.name]) for item in SNIPPETS}
 
 
 def _snippet(name: str) -> Snippet:

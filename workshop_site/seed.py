@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import connections, models, transaction
 
-__all__ = ["Counts", "REFERENCE_NOW", "seed", "insert_rows"]
+__all__ = ["Counts", "REFERENCE_NOW", "seed", "insert_rows", "reset_sequences"]
 
 #: "Now" for the seeded data: every date is relative to it, so data is deterministic.
 REFERENCE_NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -420,8 +420,9 @@ def insert_rows(
     return len(rows)
 
 
-def _reset_sequences(using: str) -> None:
-    """PostgreSQL keeps id sequences apart from the rows: move them past the seeded ids.
+def reset_sequences(using: str = "default") -> None:
+    """PostgreSQL keeps id sequences apart from the rows (a rollback leaves them moved):
+    move them just past the ids in the tables, as after seeding.
 
     The many-to-many tables' too: with theirs left at 1, ``product.categories.add(...)``
     collides with a seeded row and, as ``add()`` ignores conflicts, adds nothing."""
@@ -456,7 +457,7 @@ def seed(
             inserted[key] = insert_rows(model, columns, rows, using=using)
             if bar is not None:
                 bar.update(len(rows))
-        _reset_sequences(using)
+        reset_sequences(using)
     if bar is not None:
         bar.close()
     return inserted
