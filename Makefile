@@ -18,9 +18,10 @@
 #                (`make test` runs them): the notebooks, tests that build large databases
 #                or wait on purpose (marker `slow`) and those that compare times (`timing`)
 # test:          lint, then pytest on parallel workers: every notebook, every exercise;
-#                all but PostgreSQL and the browser (`test-slow`, run by .ci/run)
-# test-slow:     the suites that need more than Python: PostgreSQL (started for the test)
-#                and Chromium; each skips with its reason when the machine lacks it
+#                all but the suites of `test-slow` (run by .ci/run)
+# test-slow:     the suites that need more than Python: PostgreSQL servers (started for
+#                the test), Chromium, a class on JupyterHub (root), Binder's postBuild
+#                (pip); each skips with its reason when the machine lacks it
 # test-postgres: the same suite on a throwaway PostgreSQL server (initdb + pg_ctl in a
 #                temporary folder, 127.0.0.1 only; needs PostgreSQL's server binaries)
 # exercises:     exercises/NN_*_exercises.ipynb from solutions/NN_*_solutions.ipynb

@@ -65,7 +65,7 @@ def test_binder_start_sets_what_the_kernel_needs_and_runs_the_command():
     assert env["DJANGO_SETTINGS_MODULE"] == "workshop_site.settings"
 
 
-@pytest.mark.slow
+@pytest.mark.install  # pip, as repo2docker runs it: `make test-slow`
 def test_binder_postbuild_installs_the_package_and_boots_the_shop(tmp_path):
     # As repo2docker does: from the repository's root, with the environment's Python first.
     # An install may reach the package registry (the suite's one exception to offline), so

@@ -36,7 +36,7 @@ def _listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-@pytest.mark.slow  # waits on purpose: out of `make check`, in `make test`
+@pytest.mark.postgres  # starts servers: `make test-slow`
 @needs_postgres
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
 def test_a_stop_signal_removes_the_server_and_its_folder(stop, tmpdir_for_servers):
@@ -58,7 +58,7 @@ def test_a_stop_signal_removes_the_server_and_its_folder(stop, tmpdir_for_server
     assert list(tmpdir_for_servers.iterdir()) == [], "its folder was left behind"
 
 
-@pytest.mark.slow  # waits on purpose: out of `make check`, in `make test`
+@pytest.mark.postgres  # starts servers: `make test-slow`
 @needs_postgres
 def test_only_whoever_started_it_can_connect():
     import psycopg

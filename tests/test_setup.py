@@ -108,10 +108,10 @@ def test_test_target_lints_then_runs_pytest_with_its_arguments():
     assert commands[0][1:4] == ["-m", "ruff", "check"]
     assert commands[1][1:5] == ["-m", "ruff", "format", "--check"]
     assert commands[2] == ["py", "-m", "mypy"]
-    markers = "not timing and not postgres and not browser and not hub"
+    markers = "not timing and not (postgres or browser or hub or install)"
     assert commands[3] == ["py", "-m", "pytest", "-n", "auto", "-m", markers, "-k", "seed"]
     # The timing tests last, one process, and "none selected" (exit status 5) is fine.
-    timing = "timing and not postgres and not browser and not hub"
+    timing = "timing and not (postgres or browser or hub or install)"
     assert commands[4] == [setup.NONE_SELECTED_OK, "py", "-m", "pytest", "-m", timing, "-k", "seed"]
 
 
@@ -128,7 +128,7 @@ def test_the_class_installs_the_hub_extra_and_passes_its_options_on():
     commands = setup.commands_for("class", Path("py"), ["--learners", "5"])
     assert commands == [["py", "-m", "workshop_site.classhub", "--learners", "5"]]
     slow = setup.commands_for("test-slow", Path("py"))[0]
-    assert slow[slow.index("-m", 3) + 1] == "postgres or browser or hub"
+    assert slow[slow.index("-m", 3) + 1] == "postgres or browser or hub or install"
 
 
 def test_lab_listens_on_loopback_only(monkeypatch):

@@ -145,13 +145,13 @@ def _lint(py: str) -> list[list[str]]:
 
 
 #: pytest's markers (pyproject.toml): ``notebook``, ``slow`` (builds large databases or
-#: waits on purpose), ``timing`` (compares times measured in the same test), ``postgres``
-#: ``browser`` and ``hub`` (need a server, Chromium, or root and Node.js for a class on
-#: JupyterHub: ``test-slow``, run by .ci/run).
-_FAST = "not notebook and not slow and not timing and not postgres and not browser and not hub"
-_ALL_BUT_SLOW_SUITES = "not timing and not postgres and not browser and not hub"
-_TIMING = "timing and not postgres and not browser and not hub"
-_SLOW_SUITES = "postgres or browser or hub"
+#: waits on purpose), ``timing`` (compares times measured in the same test); ``postgres``,
+#: ``browser``, ``hub`` and ``install`` (need a server, Chromium, root and Node.js for a
+#: class on JupyterHub, or run pip as a deployment does: ``test-slow``, run by .ci/run).
+_SLOW_SUITES = "postgres or browser or hub or install"
+_FAST = f"not notebook and not slow and not timing and not ({_SLOW_SUITES})"
+_ALL_BUT_SLOW_SUITES = f"not timing and not ({_SLOW_SUITES})"
+_TIMING = f"timing and not ({_SLOW_SUITES})"
 #: A command whose exit status 5 (pytest: no test selected) is not a failure.
 NONE_SELECTED_OK = "--none-selected-ok"
 
