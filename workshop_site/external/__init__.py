@@ -7,11 +7,42 @@
 - ``naive.py``: how it called them before lesson 08 (no timeout): the code to fix.
 
 Importing this package does not import Django; the clients read ``settings.PARTNERS``
-when they are called.
+when they are called. Nor does it import the service (an HTTP server, 0.13 s): the names
+below load on first use (PEP 562), so a process that needs one submodule, such as the
+test suite's offline guard (``offline.py``) in every process it starts, pays for that one.
 """
 
-from workshop_site.external.behaviour import Behaviour
-from workshop_site.external.partners import METHODS, PARTNERS
-from workshop_site.external.service import DEFAULT_API_KEY, Hit, PartnerService
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workshop_site.external.behaviour import Behaviour
+    from workshop_site.external.partners import METHODS, PARTNERS
+    from workshop_site.external.service import DEFAULT_API_KEY, Hit, PartnerService
 
 __all__ = ["DEFAULT_API_KEY", "METHODS", "PARTNERS", "Behaviour", "Hit", "PartnerService"]
+
+#: Each exported name's submodule.
+_HOMES = {
+    "Behaviour": "behaviour",
+    "METHODS": "partners",
+    "PARTNERS": "partners",
+    "DEFAULT_API_KEY": "service",
+    "Hit": "service",
+    "PartnerService": "service",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])
