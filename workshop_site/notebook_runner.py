@@ -66,11 +66,18 @@ class Kernel:
     def __init__(self, client: NotebookClient) -> None:
         self._client = client
 
-    def run(self, code: str, *, cell_index: int = -1) -> str:
+    def run(self, code: str) -> str:
         """Run ``code`` in the kernel; its printed and displayed text. Raises nbclient's
-        ``CellExecutionError`` (with the traceback) when the code raises."""
+        ``CellExecutionError`` (with the traceback) when the code raises. The notebook's
+        cells are left as they ran (nbclient writes an executed cell back at its index:
+        this one gets a slot of its own, removed afterwards)."""
         cell = nbformat.v4.new_code_cell(code)
-        self._client.execute_cell(cell, cell_index, store_history=False)
+        cells = self._client.nb.cells
+        cells.append(cell)
+        try:
+            self._client.execute_cell(cell, len(cells) - 1, store_history=False)
+        finally:
+            cells.pop()
         return _text(cell)
 
 
@@ -111,16 +118,12 @@ def execute_notebook(
             timeout=timeout,
             kernel_name=kernel_name,
             allow_errors=allow_errors,
-            # A graceful shutdown (about 0.7 s slower than killing the kernel) lets the
-            # kernel run its exit hooks, which remove its own copy of the shop's database.
-            shutdown_kernel="graceful",
+            # Killed once its cells ran and it ran its exit hooks (_EXIT_HOOKS).
+            shutdown_kernel="immediate",
             resources={"metadata": {"path": str(cwd or path.parent)}},
         )
         try:
-            if after_cell is None:
-                client.execute()
-            else:
-                _execute_with(client, after_cell)
+            _execute_with(client, after_cell)
             break
         except RuntimeError as error:
             # jupyter_client picks free ports, releases them and lets the kernel bind
@@ -137,9 +140,21 @@ def execute_notebook(
     return NotebookRun(path=path, notebook=notebook, cell_seconds=timings)
 
 
-def _execute_with(client: NotebookClient, after_cell: AfterCell) -> None:
+#: Run in the kernel after the last cell: the workshop's exit hooks (its copies of the
+#: databases removed, local partners and task workers stopped: lab.exit_hooks), so that
+#: it can then be killed; a graceful shutdown took 0.6 s more per notebook. A kernel that
+#: never imported the workshop has none. A kernel stopped by an error is killed without
+#: them: the next ``lab.start()`` on the machine removes what a dead kernel left.
+_EXIT_HOOKS = """
+import sys as _sys
+if "workshop_site.lab.exit_hooks" in _sys.modules:
+    _sys.modules["workshop_site.lab.exit_hooks"].run()
+"""
+
+
+def _execute_with(client: NotebookClient, after_cell: AfterCell | None) -> None:
     """``client.execute()``, cell by cell (nbclient's public ``setup_kernel`` and
-    ``execute_cell``), calling ``after_cell`` after each one."""
+    ``execute_cell``), calling ``after_cell`` after each one; then the exit hooks."""
     client.reset_execution_trackers()
     kernel = Kernel(client)
     with client.setup_kernel():
@@ -149,8 +164,10 @@ def _execute_with(client: NotebookClient, after_cell: AfterCell) -> None:
             client.nb.metadata["language_info"] = info["content"]["language_info"]
         for index, cell in enumerate(client.nb.cells):
             client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
-            after_cell(index, cell, kernel)
+            if after_cell is not None:
+                after_cell(index, cell, kernel)
         client.set_widgets_metadata()
+        kernel.run(_EXIT_HOOKS)
 
 
 def has_outputs(notebook: nbformat.NotebookNode) -> bool:

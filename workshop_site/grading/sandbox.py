@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import atexit
 import copy
 import os
 import time
@@ -39,6 +38,7 @@ from workshop_site.grading.guards import (
 )
 from workshop_site.grading.integrity import describe_changes, file_digest, table_states
 from workshop_site.grading.problems import Problem, from_exception, where
+from workshop_site.lab import exit_hooks
 from workshop_site.lab.capture import QueryLog, queries
 from workshop_site.lab.databases import copy_database, template
 from workshop_site.lab.leftovers import owner_tag
@@ -160,7 +160,7 @@ def working_copy(size: int, *, progress: bool = True) -> tuple[Path, Path]:
     target = workspace() / "kernels" / f"kernel-{owner_tag()}-grading-{source.name}"
     if target not in _copies or not target.exists():
         if not _copies:
-            atexit.register(_remove_copies)
+            exit_hooks.register(_remove_copies)
         _copy(source, target)
         _copies.add(target)
     if source not in _template_digests:

@@ -6,7 +6,6 @@ using one before ``lab.start()`` says so instead of raising Django's own errors.
 
 from __future__ import annotations
 
-import atexit
 import html
 import os
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from django.core.exceptions import AppRegistryNotReady
 
+from workshop_site.lab import exit_hooks
 from workshop_site.lab.leftovers import owner_tag, prune_files
 from workshop_site.lab.workspace import workspace
 
@@ -191,7 +191,7 @@ def start(
     if not _state.get("exit_hook"):
         # Before building or copying: what a killed attempt left may be what fills the disk.
         _prune_leftovers()
-        atexit.register(_remove_own_database)
+        exit_hooks.register(_remove_own_database)
         _state["exit_hook"] = True
     source = template(size=size, seed=seed, progress=not quiet)
     copy_database(source, kernel_database())

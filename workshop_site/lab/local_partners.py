@@ -8,9 +8,8 @@ same state. The service stops when the kernel exits, or with ``lab.partners().st
 
 from __future__ import annotations
 
-import atexit
-
 from workshop_site.external import PartnerService
+from workshop_site.lab import exit_hooks
 from workshop_site.lab.boot import require_started
 
 __all__ = ["partners"]
@@ -33,7 +32,7 @@ def partners(*, hang_limit: float = 1.0, reset: bool = True) -> PartnerService:
     if service is None or not service.running:
         service = PartnerService(hang_limit=hang_limit).start()
         if "service" not in _running:
-            atexit.register(_stop)
+            exit_hooks.register(_stop)
         _running["service"] = service
     service.hang_limit = hang_limit
     if reset:

@@ -203,11 +203,11 @@ _workers: dict[str, TaskWorker] = {}
 def task_worker(*, interval: float = 0.05) -> TaskWorker:
     """This kernel's task worker, started (once) on its database; ``.stop()`` to end it."""
     require_started("lab.task_worker()")
-    import atexit
+    from workshop_site.lab import exit_hooks
 
     worker = _workers.get("worker")
     if worker is None:
         worker = _workers["worker"] = TaskWorker(interval=interval)
-        atexit.register(worker.stop)
+        exit_hooks.register(worker.stop)
     worker.interval = interval
     return worker.start()
