@@ -282,11 +282,6 @@ def labels_naive_and_slow():
 
 
 @pytest.mark.timing
-@pytest.mark.skip(
-    reason="known flaky, cause not found: run alone it passes (5/5 today), but right after "
-    "the parallel suite its 0.31 s of CPU at 25 customers ran to the end under a 0.2 s "
-    "CPU limit in all 5 full runs today; the query-cap twin of this test still runs"
-)
 def test_an_n_plus_one_stopped_by_the_time_limit_is_still_called_an_n_plus_one():
     exercise = replace(LABELS, time_limit=0.2)
     verdict = graded(exercise, labels_naive_and_slow)

@@ -52,6 +52,35 @@ def test_a_long_sql_statement_is_interrupted():
             connection.execute(endless).fetchall()
 
 
+def _compute(seconds: float) -> None:
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
+def test_the_limit_reached_in_a_sqlite_callback_still_stops_the_code(monkeypatch):
+    # SQLite discards what a callback raises, and the grader's own trace callback runs on
+    # every statement of the learner's code: the exception, raised in there, was lost, and
+    # a slow N+1 answer ran on unstopped until the next round. Here rounds are 30 s apart:
+    # only the lost exception can bring the next one in time.
+    monkeypatch.setattr(guards, "_REPEAT_SECONDS", 30.0)
+    connection = sqlite3.connect(":memory:")
+    connection.set_trace_callback(lambda sql: _spin())  # ended by the limit's exception only
+    after: list[int] = []
+
+    def query_then_compute() -> None:
+        connection.execute("SELECT 1")
+        for _ in range(30):  # 0.3 s more of CPU time
+            _compute(0.01)
+            after.append(1)
+
+    with pytest.raises(TimeLimitExceeded), time_limit(0.2) as watchdog:
+        query_then_compute()
+    assert watchdog.fired
+    assert len(after) < 30
+    _kernel_is_usable()
+
+
 @pytest.mark.slow
 def test_code_that_swallows_the_exception_is_stopped_again():
     swallowed = []

@@ -29,7 +29,12 @@ when time is up:
    except: continue`` swallows every exception it is sent — every line the learner's code
    runs in that thread raises (``sys.monitoring`` LINE events): the exception caught by the
    bare ``except:`` is raised again by the handler's own line, outside the ``try``, and
-   leaves the loop. The exception is sent again every half second meanwhile.
+   leaves the loop. The exception is sent again every half second meanwhile. That second
+   round comes at once when the first exception is gone (freed) while the code still runs:
+   Python runs a signal handler in whatever Python code comes next, and where that is a
+   function called back from C which discards what it raises — an SQLite trace callback
+   (the grader's own runs on every statement), a ``__del__`` — nothing else would stop a
+   slow answer before it ends.
 
 A blocking call in C with both signals switched off cannot be ended from inside the
 process: a few seconds after the limit the watchdog says so in the cell's output, with what
@@ -81,7 +86,17 @@ class QueryCapExceeded(BaseException):
 
 
 class TimeLimitExceeded(BaseException):
-    """The learner's code ran past the wall-clock limit."""
+    """The learner's code ran past its time limit."""
+
+    def __del__(self) -> None:
+        # Freed in the thread it was raised in, while that thread is still under its limit:
+        # it did not get out of the block (see ``_Watchdog.lost``).
+        try:
+            watchdog = _watching.get(threading.get_ident())
+            if watchdog is not None:
+                watchdog.lost()
+        except Exception:  # interpreter shutdown: nothing to stop
+            pass
 
 
 class QueryCap:
@@ -154,6 +169,10 @@ class _LineTrap:
             monitoring.free_tool_id(tool)
 
 
+#: The watchdog of each thread whose code runs under a time limit (by thread id).
+_watching: dict[int, _Watchdog] = {}
+
+
 class _Watchdog:
     def __init__(self, seconds: float, target: int, interrupt: Callable[[], None]) -> None:
         self.seconds = seconds
@@ -168,6 +187,10 @@ class _Watchdog:
         self.computed = 0.0
         self._active = True  # the handlers raise only while the block runs
         self._done = threading.Event()
+        #: Set by ``stop()``, and once by ``lost()``: the watchdog's wait between rounds ends.
+        self._wake = threading.Event()
+        self._lost = False
+        self._outer: _Watchdog | None = None  # a limit around this one, in the same thread
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._watch, name="grading-watchdog", daemon=True)
         self._signal = (
@@ -191,12 +214,24 @@ class _Watchdog:
         if self._signal:
             for number in _SIGNALS:
                 self._previous[number] = signal.signal(number, self._raise)
+        self._outer = _watching.get(self.target)
+        _watching[self.target] = self
         self._thread.start()
+
+    def lost(self) -> None:
+        """A :class:`TimeLimitExceeded` was freed in the graded thread while the block still
+        runs: whatever caught it has finished with it (a bare ``except:``), or C code that
+        called back into Python discarded it (an SQLite callback, a ``__del__``). The first
+        time, the next round starts at once rather than half a second later."""
+        if self._active and self.fired and not self._lost:
+            self._lost = True
+            self._wake.set()
 
     def _watch(self) -> None:
         if not self._time_is_up():
             return
         rounds = 0
+        fired_at = time.monotonic()
         while True:
             with self._lock:
                 if self._done.is_set():
@@ -213,9 +248,11 @@ class _Watchdog:
                 self._deliver()
             rounds += 1
             if rounds == _NOTICE_ROUNDS:
-                self._notice(rounds * _REPEAT_SECONDS)
-            if self._done.wait(_REPEAT_SECONDS):
-                return
+                self._notice(time.monotonic() - fired_at)
+            if self._wake.wait(_REPEAT_SECONDS):
+                if self._done.is_set():
+                    return
+                self._wake.clear()  # woken by ``lost()``, once: the rounds go on
 
     def _time_is_up(self) -> bool:
         """Wait until the graded thread has used ``seconds`` of CPU time, or the wall
@@ -274,7 +311,13 @@ class _Watchdog:
         self._trap.armed = False
         with self._lock:
             self._done.set()
+            self._wake.set()
         self._thread.join()
+        if _watching.get(self.target) is self:
+            if self._outer is None:
+                del _watching[self.target]
+            else:
+                _watching[self.target] = self._outer
         self._trap.disarm()
         if not self._signal:
             _set_async_exc(self.target, None)
