@@ -10,7 +10,7 @@
 #   OFFLINE=path/to/wheelhouse   install from a folder, without the network (make wheelhouse)
 #   ARGS="-k seed"               passed on: to pytest for the test targets
 #   FORCE=1                      lets `make exercises` overwrite notebooks holding your answers
-#   WORKERS=0                    the tests in one process (pytest-xdist's -n; default auto)
+#   WORKERS=0                    the tests in one process (pytest-xdist's -n; default CPUs + 1)
 #
 # lab:           JupyterLab on 127.0.0.1, opening notebooks/00_welcome.ipynb
 # lint:          ruff check, ruff format --check, mypy (with django-stubs)
