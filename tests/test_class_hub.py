@@ -32,7 +32,9 @@ from workshop_site.classhub.client import HubClient
 from workshop_site.classhub.lesson_plan import SCRIPTED_LESSON, lesson_plan
 from workshop_site.classhub.proxy import missing_reason
 from workshop_site.classhub.scripted import arrive, work_lesson
+from workshop_site.classhub.shared_env import closed_folder
 from workshop_site.grading.report import live
+from workshop_site.setup import ROOT
 
 pytestmark = [
     pytest.mark.hub,
@@ -43,6 +45,11 @@ pytestmark = [
     pytest.mark.skipif(
         os.environ.get("DATABASE_URL", "").startswith("postgres"),
         reason="the class runs on SQLite, one database file per kernel in each home",
+    ),
+    pytest.mark.skipif(
+        closed_folder(ROOT / "pyproject.toml") is not None,
+        reason=f"this checkout is inside {closed_folder(ROOT / 'pyproject.toml')}, which the "
+        "learners' accounts cannot enter: clone it where every user can reach it",
     ),
 ]
 LESSON = SCRIPTED_LESSON

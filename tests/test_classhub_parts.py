@@ -12,10 +12,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from workshop_site.classhub import shared_env
 from workshop_site.classhub.__main__ import main as classhub_main
 from workshop_site.classhub.__main__ import welcome
 from workshop_site.classhub.accounts import Learner
 from workshop_site.classhub.course import Course, pull_link
+from workshop_site.classhub.errors import ClassHubError
 from workshop_site.classhub.hub import ClassHub, hub_config
 from workshop_site.classhub.lesson_plan import SCRIPTED_LESSON, lesson_plan, verdicts
 from workshop_site.classhub.shared_env import SharedEnvironment, readable_by_all
@@ -144,6 +146,22 @@ def test_only_a_path_every_user_can_reach_is_readable_by_all():
         assert readable_by_all(folder / "python")
         folder.chmod(0o700)
         assert not readable_by_all(folder / "python")
+
+
+def test_a_checkout_the_learners_cannot_reach_is_refused_with_the_folder_to_open(monkeypatch):
+    with tempfile.TemporaryDirectory() as name:
+        closed = Path(name)
+        checkout = closed / "repo"
+        checkout.mkdir(mode=0o755)
+        (checkout / "pyproject.toml").write_text("")
+        if shared_env.closed_folder(closed) is not None:
+            pytest.skip(f"{tempfile.gettempdir()} is private on this machine")
+        closed.chmod(0o700)
+        monkeypatch.setattr(shared_env, "ROOT", checkout)
+        with pytest.raises(ClassHubError, match=f"chmod o\\+x {re.escape(str(closed))}"):
+            shared_env.shared_environment()
+        closed.chmod(0o755)
+        assert shared_env.closed_folder(checkout / "pyproject.toml") is None
 
 
 def test_the_site_s_launcher_entry_starts_it_under_the_proxy_s_prefix():

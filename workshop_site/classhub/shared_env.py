@@ -53,6 +53,29 @@ def readable_by_all(path: Path) -> bool:
     return bool(mode & stat.S_IROTH) and (not stat.S_ISDIR(mode) or bool(mode & stat.S_IXOTH))
 
 
+def closed_folder(path: Path) -> Path | None:
+    """The first folder above ``path`` that other users cannot enter, if any."""
+    for folder in reversed(path.resolve().parents):
+        if not os.stat(folder).st_mode & stat.S_IXOTH:
+            return folder
+    return None
+
+
+def _require_reachable_checkout() -> None:
+    """The learners' servers run as their own users and import the workshop from this
+    checkout (installed editable): a checkout they cannot reach made every server fail to
+    start (HTTP 500, "Permission denied" only in the hub's log)."""
+    closed = closed_folder(ROOT / "pyproject.toml")
+    if closed is not None:
+        mode = stat.S_IMODE(os.stat(closed).st_mode)
+        raise ClassHubError(
+            f"The workshop's checkout ({ROOT}) is inside {closed} (mode {mode:04o}), which "
+            "the learners' accounts cannot enter: their servers run as them and load the "
+            "workshop from this checkout. Clone it where every user can reach it (under "
+            f"/srv or /opt), or let them through: `chmod o+x {closed}`."
+        )
+
+
 def _base_python_readable() -> bool:
     base = Path(sys.base_prefix)
     library = base / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
@@ -84,6 +107,7 @@ def _stamp(extras: tuple[str, ...]) -> str:
 def shared_environment(*, extras: tuple[str, ...] = ("hub",)) -> SharedEnvironment:
     """The class's environment, built the first time (a minute or two) when the
     project's own Python cannot be run by other users."""
+    _require_reachable_checkout()
     if _base_python_readable() and readable_by_all(venv_python()):
         return SharedEnvironment(venv_python())
     base, env_dir = STATE / "python", STATE / "venv"
