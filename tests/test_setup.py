@@ -2,7 +2,6 @@
 learners run it; the wheelhouse covers the same requirements."""
 
 import json
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -110,8 +109,7 @@ def test_test_target_lints_then_runs_pytest_with_its_arguments():
     assert commands[1][1:5] == ["-m", "ruff", "format", "--check"]
     assert commands[2] == ["py", "-m", "mypy"]
     markers = "not timing and not (postgres or browser or hub or install)"
-    workers = str((os.cpu_count() or 1) + 1)  # one more than the CPUs: see default_workers
-    parallel = ["-n", workers, "--dist", "worksteal"]
+    parallel = ["-n", setup.default_workers(), "--dist", "worksteal"]
     assert commands[3] == ["py", "-m", "pytest", *parallel, "-m", markers, "-k", "seed"]
     # The timing tests last, one process, and "none selected" (exit status 5) is fine.
     timing = "timing and not (postgres or browser or hub or install)"

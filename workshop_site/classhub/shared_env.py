@@ -43,22 +43,20 @@ class SharedEnvironment:
         return self.python.parent
 
 
-def readable_by_all(path: Path) -> bool:
-    """Can any user read ``path`` (and reach it: every folder above it searchable)?"""
-    path = path.resolve()
-    for folder in path.parents:
-        if not os.stat(folder).st_mode & stat.S_IXOTH:
-            return False
-    mode = os.stat(path).st_mode
-    return bool(mode & stat.S_IROTH) and (not stat.S_ISDIR(mode) or bool(mode & stat.S_IXOTH))
-
-
 def closed_folder(path: Path) -> Path | None:
     """The first folder above ``path`` that other users cannot enter, if any."""
     for folder in reversed(path.resolve().parents):
         if not os.stat(folder).st_mode & stat.S_IXOTH:
             return folder
     return None
+
+
+def readable_by_all(path: Path) -> bool:
+    """Can any user read ``path`` (and reach it: every folder above it searchable)?"""
+    if closed_folder(path) is not None:
+        return False
+    mode = os.stat(path.resolve()).st_mode
+    return bool(mode & stat.S_IROTH) and (not stat.S_ISDIR(mode) or bool(mode & stat.S_IXOTH))
 
 
 def _require_reachable_checkout() -> None:

@@ -14,8 +14,9 @@ test suite's offline guard (``offline.py``) in every process it starts, pays for
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from workshop_site import lazy_exports
 
 if TYPE_CHECKING:
     from workshop_site.external.behaviour import Behaviour
@@ -36,12 +37,7 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+    return lazy_exports.load(__name__, _HOMES, globals(), name)
 
 
 def __dir__() -> list[str]:

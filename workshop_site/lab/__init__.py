@@ -7,8 +7,9 @@ a small module with one job, named for that job; ``_EXPORTS`` says which.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
+
+from workshop_site import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     # boot: the shop in this kernel
@@ -97,13 +98,7 @@ __all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'workshop_site.lab' has no attribute {name!r}")
-    path = module if "." in module else f"workshop_site.lab.{module}"
-    value = getattr(importlib.import_module(path), name)
-    globals()[name] = value  # found directly from now on: __getattr__ runs once per name
-    return value
+    return lazy_exports.load(__name__, _EXPORTS, globals(), name)
 
 
 def __dir__() -> list[str]:
